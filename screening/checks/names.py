@@ -1,0 +1,274 @@
+"""Check a submitted first and last name for signs of fake or machine-made identities.
+
+Signals are script-aware: scripts come from a block table (:mod:`.scripts`), letter-shape
+scoring applies to Latin-script parts only (:mod:`.name_shape`), and keyboard runs cover
+QWERTY, AZERTY, QWERTZ and ЙЦУКЕН (:mod:`.keyboards`). Real names in any script (李,
+佐藤 さくら, Nguyễn Văn An, O'Brien, Przybyszewski, Ng) raise no suspicion signal.
+No signal carries the name itself.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from screening.checks import CheckResult, Signal, SignalValue
+from screening.checks.keyboards import keyboard_run
+from screening.checks.name_shape import fold_letter, latin_shape
+from screening.checks.scripts import LOOKALIKES, NEUTRAL, dominant_script, is_mixed, script_of
+
+_SUSPICIONS = (
+    "mixed_script",
+    "confusable",
+    "has_digits",
+    "has_symbols",
+    "repeated_chars",
+    "keyboard_run",
+    "gibberish",
+    "placeholder",
+    "first_equals_last",
+)
+
+SIGNALS: tuple[Signal, ...] = (
+    Signal("name.missing", "bool", "True when the first or the last name is empty after trimming.", False),  # noqa: E501
+    Signal("name.first_length", "int", "Characters in the first name after normalisation, combining marks not counted.", 0),  # noqa: E501
+    Signal("name.last_length", "int", "Characters in the last name after normalisation, combining marks not counted.", 0),  # noqa: E501
+    Signal("name.first_script", "string", 'Main script of the first name\'s letters ("Latin", "Cyrillic", "Han", "Arabic"...; "Japanese" for Han mixed with kana; "Other" for scripts not in the table; "Unknown" without letters; "" when empty).', ""),  # noqa: E501
+    Signal("name.last_script", "string", "Main script of the last name's letters, as name.first_script.", ""),  # noqa: E501
+    Signal("name.scripts", "list<string>", 'Distinct scripts of the letters of both parts, sorted (["Han", "Hiragana"] for 佐藤 さくら).', []),  # noqa: E501
+    Signal("name.mixed_script", "bool", "True when one part mixes scripts as real names do not (Latin with Cyrillic...); Han with kana or Hangul is normal; first and last in different scripts is not mixed.", False),  # noqa: E501
+    Signal("name.confusable", "bool", "True when a part hides look-alike letters of another script (Latin \"Pаul\" with a Cyrillic а), or is written entirely in look-alikes of the other part's script.", False),  # noqa: E501
+    Signal("name.has_digits", "bool", "True when either part contains a digit or other numeric character (any script).", False),  # noqa: E501
+    Signal("name.has_symbols", "bool", "True when either part contains a character that is not a letter, mark, digit, space, apostrophe (' ’ ‘ ʼ), hyphen, period or middle dot (@, !, emoji, controls, invisible formatting).", False),  # noqa: E501
+    Signal("name.max_repeat", "int", "Longest run of one identical letter (case-insensitive) in either part; 0 without letters.", 0),  # noqa: E501
+    Signal("name.repeated_chars", "bool", "True when a part has 3+ identical letters in a row (4+ in Thai, Lao, Khmer, Myanmar), a 2-letter pattern 4+ times or a 3-letter pattern 3+ times (\"lolololo\").", False),  # noqa: E501
+    Signal("name.keyboard_run", "bool", "True when a word slides along a keyboard letter row: 4+ adjacent keys (\"asdf\", \"poiu\"; 5+ for runs found in real names such as \"erty\" in Doherty), two 3-key runs (\"asdasd\"), or 5+ letters of one row with no vowel.", False),  # noqa: E501
+    Signal("name.latin_shape", "float", "How unpronounceable the worst Latin-script word is, 0.0 (shaped like a name) to 1.0 (gibberish), from letter-pair frequencies in names of ~60 languages; 0.0 for non-Latin parts and words of 3 letters or fewer.", 0.0),  # noqa: E501
+    Signal("name.gibberish", "bool", "True when name.latin_shape is 0.5 or more (a Latin word of 4+ letters shaped unlike any name).", False),  # noqa: E501
+    Signal("name.placeholder", "bool", "True for placeholder or test identities, case- and accent-insensitive: a part such as Test, Asdf, Firstname, N/A, Unknown, Null, Xxx (any letter repeated 3+ times alone), or a pair such as John Doe, Foo Bar, Mickey Mouse, Lorem Ipsum.", False),  # noqa: E501
+    Signal("name.first_equals_last", "bool", "True when both parts are non-empty and equal after case folding and accent stripping.", False),  # noqa: E501
+    Signal("name.no_letters", "bool", 'True when a non-empty part contains no letter at all ("-", ".", "123").', False),  # noqa: E501
+    Signal("name.suspicious_count", "int", "How many of mixed_script, confusable, has_digits, has_symbols, repeated_chars, keyboard_run, gibberish, placeholder and first_equals_last are true (0-9).", 0),  # noqa: E501
+)  # fmt: skip
+
+_MAX_ANALYSED = 256  # characters per part; the API limits field length anyway
+_WS_RE = re.compile(r"\s+")
+_PATTERN_RE = re.compile(r"(..)\1{3,}|(...)\1{2,}")
+# Scripts whose consonant letters legitimately repeat three times (Thai ธนนนท์).
+_LOOSE_REPEAT = frozenset({"Thai", "Lao", "Khmer", "Myanmar"})
+
+_LETTER, _MARK, _DIGIT, _SPACE, _PUNCT, _SYMBOL = range(6)
+_NAME_PUNCT = frozenset("'’‘ʼ-‐‑.·")  # · for Catalan l·l
+_JOINERS = frozenset("\u200c\u200d")  # ZWNJ/ZWJ are spelling in Persian, Indic, Sinhala
+_Class = tuple[int, str, str]  # class, script, lower-case form
+_CLASS_CACHE: dict[str, _Class] = {}
+
+# Placeholders, compared as case-folded, accent-stripped letters only ("N/A" -> "na" is
+# not used: Na is a Korean surname; the punctuated forms are in _PLACEHOLDER_TEXT).
+_PLACEHOLDER_WORDS = frozenset(
+    """test tester testing testtest testuser testname asdf asdfg asdfgh asdfghjkl qwerty
+    qwert qwertz azerty firstname lastname fname lname username yourname noname surname
+    user name admin administrator none null undefined unknown unkown anonymous anon xxx
+    xyz abc abcd abcde abcdef sample example demo fake fakename dummy lorem ipsum blah
+    blabla nobody nothing prenom nombre apellido apellidos vorname nachname cognome
+    sobrenome imie nazwisko mustermann musterfrau fulano sicrano beltrano foobar batman
+    superman spiderman""".split()
+)
+_PLACEHOLDER_TEXT = frozenset({"n/a", "n.a.", "n.a", "#n/a", "n\\a", "n.n.", "mr x", "mr. x"})
+# Real names on their own (Foo and Bar are surnames, Na Korean, Nil Turkish), placeholders
+# only together.
+_WEAK_WORDS = frozenset("foo bar baz qux first last na nil mr mrs ms x doe".split())
+_PLACEHOLDER_PAIRS = frozenset(
+    tuple(p.split())
+    for p in (
+        "john doe", "jane doe", "john roe", "jane roe", "richard roe", "baby doe",
+        "joe bloggs", "fred bloggs", "joe public", "john public", "mickey mouse",
+        "minnie mouse", "donald duck", "daisy duck", "homer simpson", "bart simpson",
+        "jan modaal", "max mustermann", "erika mustermann",
+    )
+)  # fmt: skip
+
+
+def _classify(ch: str) -> _Class:
+    cached = _CLASS_CACHE.get(ch)
+    if cached is not None:
+        return cached
+    cat = unicodedata.category(ch)
+    if cat[0] == "L":
+        out: _Class = (_LETTER, script_of(ch), ch.lower())
+    elif cat[0] == "M" or ch in _JOINERS:
+        out = (_MARK, "", "")
+    elif cat[0] == "N":
+        out = (_DIGIT, "", "")
+    elif ch == " ":
+        out = (_SPACE, "", "")
+    elif ch in _NAME_PUNCT:
+        out = (_PUNCT, "", "")
+    else:
+        out = (_SYMBOL, "", "")
+    if len(_CLASS_CACHE) < 8192:
+        _CLASS_CACHE[ch] = out
+    return out
+
+
+class _Part:
+    """Per-part facts gathered in one pass over the characters."""
+
+    __slots__ = ("text", "counts", "words", "digits", "symbols", "max_run", "repeated")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.counts: dict[str, int] = {}
+        self.words: list[str] = []
+        self.digits = self.symbols = self.repeated = False
+        self.max_run = 0
+        counts = self.counts
+        word: list[str] = []
+        prev = ""
+        run = 0
+        for ch in text[:_MAX_ANALYSED]:
+            cls, script, low = _classify(ch)
+            if cls == _LETTER:
+                if script not in NEUTRAL:
+                    counts[script] = counts.get(script, 0) + 1
+                if low == prev:
+                    run += 1
+                    if run > self.max_run:
+                        self.max_run = run
+                    if run >= 3 and (run >= 4 or script not in _LOOSE_REPEAT):
+                        self.repeated = True
+                else:
+                    prev = low
+                    run = 1
+                    if self.max_run == 0:
+                        self.max_run = 1
+                word.append(low)
+                continue
+            prev = ""  # a mark makes a different letter; anything else ends the word
+            if cls == _MARK:
+                word.append(ch)
+                continue
+            if word:
+                self.words.append("".join(word))
+                word = []
+            if cls == _DIGIT:
+                self.digits = True
+            elif cls == _SYMBOL:
+                self.symbols = True
+        if word:
+            self.words.append("".join(word))
+        if not self.repeated:
+            self.repeated = any(_PATTERN_RE.search(w) for w in self.words)
+
+    @property
+    def script(self) -> str:
+        return dominant_script(self.counts) if self.text else ""
+
+    def shape(self) -> float:
+        """Return the worst latin_shape of the part's words, 0.0 unless mainly Latin."""
+        if self.script != "Latin":
+            return 0.0
+        worst = 0.0
+        for word in self.words:
+            folded = "".join(fold_letter(c) for c in word)
+            worst = max(worst, latin_shape(folded))
+        return worst
+
+    def letters_by_script(self) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for ch in self.text[:_MAX_ANALYSED]:
+            cls, script, _ = _classify(ch)
+            if cls == _LETTER and script not in NEUTRAL:
+                out.setdefault(script, set()).add(ch)
+        return out
+
+
+def _confusable(part: _Part, other_script: str) -> bool:
+    """Return True when a part's letters from other scripts all imitate one script."""
+    if len(part.counts) >= 2:
+        by_script = part.letters_by_script()
+        for target in by_script:
+            look = LOOKALIKES.get(target)
+            if look and all(c <= look for s, c in by_script.items() if s != target):
+                return True
+        return False
+    look = LOOKALIKES.get(other_script)
+    if look and len(part.counts) == 1 and other_script not in part.counts:
+        # All letters imitate the other part's script: "Мах Smith" in Cyrillic.
+        (letters,) = part.letters_by_script().values()
+        return letters <= look
+    return False
+
+
+def _fold_key(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _placeholder(first_key: str, last_key: str) -> bool:
+    compact = []
+    for key in (first_key, last_key):
+        letters = "".join(c for c in key if c.isalpha())
+        if key in _PLACEHOLDER_TEXT or letters in _PLACEHOLDER_WORDS:
+            return True
+        if len(letters) >= 3 and len(set(letters)) == 1:
+            return True
+        compact.append(letters)
+    pair = (compact[0], compact[1])
+    if pair in _PLACEHOLDER_PAIRS or pair[::-1] in _PLACEHOLDER_PAIRS:
+        return True
+    return compact[0] in _WEAK_WORDS and compact[1] in _WEAK_WORDS
+
+
+def normalize_name(value: object) -> str:
+    """Return ``value`` in NFC, trimmed, with runs of whitespace made one space."""
+    if not isinstance(value, str):
+        return ""
+    return _WS_RE.sub(" ", unicodedata.normalize("NFC", value)).strip()
+
+
+def _length(text: str) -> int:
+    return sum(1 for ch in text if _classify(ch)[0] != _MARK)
+
+
+def check_name(first_name: str, last_name: str) -> CheckResult:
+    """Normalise a first and last name and derive plausibility signals from them.
+
+    Returns:
+        ``normalized`` is ``{"first_name": ..., "last_name": ...}`` (NFC, trimmed, inner
+        whitespace collapsed, case kept); ``signals`` has every key of :data:`SIGNALS`.
+    """
+    first_text = normalize_name(first_name)
+    last_text = normalize_name(last_name)
+    first, last = _Part(first_text), _Part(last_text)
+    first_script, last_script = first.script, last.script
+    first_key, last_key = _fold_key(first_text), _fold_key(last_text)
+    shape = max(first.shape(), last.shape())
+    flags = {
+        "mixed_script": is_mixed(first.counts.keys()) or is_mixed(last.counts.keys()),
+        "confusable": _confusable(first, last_script) or _confusable(last, first_script),
+        "has_digits": first.digits or last.digits,
+        "has_symbols": first.symbols or last.symbols,
+        "repeated_chars": first.repeated or last.repeated,
+        "keyboard_run": any(keyboard_run(w) for w in first.words + last.words),
+        "gibberish": shape >= 0.5,
+        "placeholder": _placeholder(first_key, last_key),
+        "first_equals_last": bool(first_key) and first_key == last_key,
+    }
+    signals: dict[str, SignalValue] = {
+        "name.missing": not first_text or not last_text,
+        "name.first_length": _length(first_text),
+        "name.last_length": _length(last_text),
+        "name.first_script": first_script,
+        "name.last_script": last_script,
+        "name.scripts": sorted(first.counts.keys() | last.counts.keys()),
+        "name.max_repeat": max(first.max_run, last.max_run),
+        "name.latin_shape": shape,
+        "name.no_letters": any(p.text and not p.max_run for p in (first, last)),
+        "name.suspicious_count": sum(flags.values()),
+    }
+    for key in _SUSPICIONS:
+        signals["name." + key] = flags[key]
+    return CheckResult(
+        normalized={"first_name": first_text, "last_name": last_text}, signals=signals
+    )
