@@ -1,0 +1,76 @@
+"""Signals, rule hits and a model score in; a decision out. Pure: no I/O.
+
+Precedence: an active ``allow`` hit approves; otherwise ``decline`` beats
+``review``; otherwise ``risk_total`` (the model score plus the weights of the
+active score rules that fired) meets the rule set's thresholds.
+
+Until a model is loaded, ``score`` is the rules' own risk score: ``risk_total``
+clipped to [0, 1], so it stays a number between 0 and 1 that grows with risk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from screening.rules import Evaluation, Hit, Reason, reasons_for
+
+OUTCOMES = ("approve", "review", "decline")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The automated decision on one signup."""
+
+    outcome: str
+    score: float
+    risk_total: float
+    reasons: tuple[Reason, ...]
+    hits: tuple[Hit, ...]
+    shadow_hits: tuple[Hit, ...]
+    shadow_outcome: str
+    rule_errors: Mapping[str, str]
+
+
+def outcome_for(hits: Sequence[Hit], risk_total: float, thresholds: Mapping[str, float]) -> str:
+    """Apply precedence allow > decline > review > thresholds to a set of hits."""
+    kinds = {h.kind for h in hits}
+    if "allow" in kinds:
+        return "approve"
+    if "decline" in kinds:
+        return "decline"
+    if "review" in kinds:
+        return "review"
+    if risk_total >= thresholds["decline"]:
+        return "decline"
+    if risk_total >= thresholds["review"]:
+        return "review"
+    return "approve"
+
+
+def decide(
+    evaluation: Evaluation, thresholds: Mapping[str, float], model_score: float | None = None
+) -> Decision:
+    """Turn one evaluation (and the model's score, if any) into a decision."""
+    active = tuple(h for h in evaluation.hits if h.mode == "active")
+    shadow = tuple(h for h in evaluation.hits if h.mode == "shadow")
+    base = model_score if model_score is not None else 0.0
+    risk_total = base + sum(h.weight for h in active if h.kind == "score")
+    with_shadow = base + sum(h.weight for h in evaluation.hits if h.kind == "score")
+    score = model_score if model_score is not None else min(1.0, max(0.0, risk_total))
+    outcome = outcome_for(active, risk_total, thresholds)
+    reasons: tuple[Reason, ...] = (
+        ()
+        if outcome == "approve" and any(h.kind == "allow" for h in active)
+        else tuple(reasons_for(active))
+    )
+    return Decision(
+        outcome=outcome,
+        score=round(float(score), 6),
+        risk_total=round(float(risk_total), 6),
+        reasons=reasons,
+        hits=active,
+        shadow_hits=shadow,
+        shadow_outcome=outcome_for(evaluation.hits, with_shadow, thresholds),
+        rule_errors=dict(evaluation.errors),
+    )

@@ -1,0 +1,155 @@
+"""The screening path: minimised fields -> checks -> signals -> rules -> decision.
+
+Pure: takes plain data (and optional signal providers that the service injects,
+such as velocity counters) and returns plain data, so the CLI, notebooks and
+backtests can screen without a server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from screening.checks import SignalValue, address_rules, phones
+from screening.checks.addresses import check_address
+from screening.checks.age import check_age
+from screening.checks.emails import DomainResolver, check_email
+from screening.checks.names import check_name
+from screening.checks.phones import check_phone
+from screening.decide import Decision, decide
+from screening.policy import Policy
+from screening.rules import Evaluation, RuleSet
+from screening.signals import CATALOGUE
+
+ModelScorer = Callable[[Mapping[str, SignalValue]], float]
+
+
+_warmed = False
+
+
+def warm_up() -> None:
+    """Load per-country phone and address data once per process (about 1.5 s).
+
+    Otherwise the first signup from each country pays 1-90 ms of lazy loading.
+    """
+    global _warmed
+    if not _warmed:
+        phones.preload()
+        address_rules.preload()
+        _warmed = True
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The result of running every field check on one signup."""
+
+    normalized: dict[str, Any]
+    signals: dict[str, SignalValue]
+    derived: dict[str, bool]
+
+
+@dataclass(frozen=True)
+class Screened:
+    """One screened signup: what to store, what to answer, and why."""
+
+    normalized: dict[str, Any]
+    signals: dict[str, SignalValue]
+    derived: dict[str, bool]
+    evaluation: Evaluation
+    decision: Decision
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def run_checks(
+    kept: Mapping[str, Any],
+    transient: Mapping[str, Any],
+    *,
+    policy: Policy,
+    today: date,
+    resolver: DomainResolver | None = None,
+) -> Checked:
+    """Run the field checks on a minimised signup.
+
+    Args:
+        kept: the fields the policy stores (already validated for shape).
+        transient: the fields used in memory only (``date_of_birth``).
+        policy: supplies the minimum age.
+        today: the UTC date of the screening (for the age check).
+        resolver: optional DNS check for email domains.
+    """
+    first, last = _text(kept.get("first_name")), _text(kept.get("last_name"))
+    address: Mapping[str, Any] = kept.get("address") or {}
+    country = _text(address.get("country")).strip().upper() or None
+
+    name = check_name(first, last)
+    email = check_email(
+        _text(kept.get("email")), first_name=first, last_name=last, resolver=resolver
+    )
+    phone = check_phone(_text(kept.get("phone")), address_country=country)
+    phone_region = phone.signals.get("phone.region")
+    addr = check_address(
+        {k: v for k, v in address.items() if isinstance(v, str)},
+        phone_region=phone_region if isinstance(phone_region, str) and phone_region else None,
+    )
+    age = check_age(
+        _text(transient.get("date_of_birth")) or None,
+        minimum_age=policy.minimum_age,
+        today=today,
+    )
+
+    signals: dict[str, SignalValue] = {}
+    for result in (name, email, phone, addr, age):
+        signals.update(result.signals)
+
+    normalized: dict[str, Any] = {}
+    if "first_name" in kept:
+        normalized["first_name"] = name.normalized["first_name"]
+    if "last_name" in kept:
+        normalized["last_name"] = name.normalized["last_name"]
+    if "email" in kept:
+        normalized["email"] = email.normalized
+    if "phone" in kept:
+        normalized["phone"] = phone.normalized
+    if "address" in kept:
+        normalized["address"] = addr.normalized
+    if "external_ref" in kept and isinstance(kept["external_ref"], str):
+        normalized["external_ref"] = kept["external_ref"].strip()
+
+    derived: dict[str, bool] = {}
+    if "date_of_birth" in transient and "age.requirement_met" in policy.derived_facts:
+        derived["age.requirement_met"] = bool(age.signals["age.requirement_met"])
+    return Checked(normalized=normalized, signals=signals, derived=derived)
+
+
+def evaluate(
+    checked: Checked,
+    rule_set: RuleSet,
+    *,
+    extra: Mapping[str, SignalValue] | None = None,
+    scorer: ModelScorer | None = None,
+) -> Screened:
+    """Evaluate the rules on the checks' signals (plus ``extra``, e.g. velocity) and decide.
+
+    Signals neither the checks nor ``extra`` provide take their documented default.
+    """
+    signals = dict(checked.signals)
+    if extra:
+        signals.update(extra)
+    missing = [name for name in CATALOGUE if name not in signals]
+    for name in missing:
+        signals[name] = CATALOGUE[name].default
+    evaluation = rule_set.evaluate(signals)
+    score = scorer(signals) if scorer is not None else None
+    decision = decide(evaluation, rule_set.thresholds, score)
+    return Screened(
+        normalized=checked.normalized,
+        signals=signals,
+        derived=checked.derived,
+        evaluation=evaluation,
+        decision=decision,
+    )
