@@ -1,0 +1,99 @@
+"""Retention: scrub the personal data of decisions past the policy's retention period.
+
+A scrubbed decision keeps its non-identifying record (signals, outcome, score,
+reasons, versions) for backtests and training, loses every raw field and every
+pseudonym that could link it back to the person, and says so (``scrubbed_at``
+and a ``scrubbed`` event). A decision with an open review keeps its data until
+the review is resolved. Running it twice does nothing the second time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from screening.store.decisions import append_event
+from screening.store.models import Decision, DecisionEvent, PersonalData
+
+OPENS_REVIEW = "review_requested"
+CLOSES_REVIEW = "review_resolved"
+
+
+@dataclass(frozen=True)
+class RetentionReport:
+    due: int
+    scrubbed: int
+    held_for_review: int
+    by_outcome: dict[str, int]
+
+
+def open_review_decisions(session: Session, decision_ids: list[str]) -> set[str]:
+    """Return the ids among ``decision_ids`` whose latest review event opened a review."""
+    if not decision_ids:
+        return set()
+    rows = session.execute(
+        select(DecisionEvent.decision_id, DecisionEvent.kind)
+        .where(
+            DecisionEvent.decision_id.in_(decision_ids),
+            DecisionEvent.kind.in_((OPENS_REVIEW, CLOSES_REVIEW)),
+        )
+        .order_by(DecisionEvent.decision_id, DecisionEvent.seq)
+    )
+    latest: dict[str, str] = {}
+    for decision_id, kind in rows:
+        latest[decision_id] = kind
+    return {d for d, kind in latest.items() if kind == OPENS_REVIEW}
+
+
+def scrub(session: Session, decision: Decision, *, reason: str, at: datetime, actor: str) -> None:
+    """Remove a decision's personal data and linking pseudonyms; record that it happened."""
+    session.execute(delete(PersonalData).where(PersonalData.decision_id == decision.id))
+    decision.email_hmac = None
+    decision.external_ref_hmac = None
+    decision.request_hmac = None
+    decision.scrubbed_at = at
+    append_event(session, decision.id, "scrubbed", {"reason": reason}, actor=actor, at=at)
+
+
+def run_retention(
+    session: Session,
+    retention_days: Mapping[str, int],
+    *,
+    now: datetime,
+    dry_run: bool = False,
+    batch: int = 500,
+) -> RetentionReport:
+    """Scrub every decision past its retention (or, with ``dry_run``, count them)."""
+    due = held = scrubbed = 0
+    by_outcome: dict[str, int] = {}
+    for outcome, days in retention_days.items():
+        cutoff = now - timedelta(days=days)
+        stmt = (
+            select(Decision)
+            .where(
+                Decision.outcome == outcome,
+                Decision.scrubbed_at.is_(None),
+                Decision.created_at < cutoff,
+            )
+            .order_by(Decision.created_at)
+        )
+        rows = list(session.scalars(stmt))
+        for start in range(0, len(rows), batch):
+            chunk = rows[start : start + batch]
+            open_ids = open_review_decisions(session, [d.id for d in chunk])
+            for decision in chunk:
+                due += 1
+                if decision.id in open_ids:
+                    held += 1
+                    continue
+                by_outcome[outcome] = by_outcome.get(outcome, 0) + 1
+                scrubbed += 1
+                if not dry_run:
+                    scrub(session, decision, reason="retention", at=now, actor="retention")
+            if not dry_run:
+                session.flush()
+    return RetentionReport(due=due, scrubbed=scrubbed, held_for_review=held, by_outcome=by_outcome)

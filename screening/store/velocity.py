@@ -1,0 +1,169 @@
+"""Velocity counters: exact sliding-window counts in the database, or in Redis.
+
+Both stores answer "how many earlier signups had this pseudonym in the last
+1 h / 24 h / 7 d" and record the current one, atomically per identifier, so
+counts stay exact when several processes screen at once:
+
+- database: the rows are written first (SQLite then holds the write lock until
+  commit; PostgreSQL takes a transaction-scoped advisory lock per identifier),
+  then counted; everything commits with the decision, or not at all.
+- Redis: one Lua script per identifier counts and adds in one atomic step; if
+  the decision then fails to commit, the entries are removed again.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from sqlalchemy import case, delete, func, select, text
+from sqlalchemy.orm import Session
+
+from screening.store.models import VelocityEvent
+from screening.velocity import MAX_WINDOW, WINDOWS
+
+# kind -> (current pseudonym, every pseudonym that still matches: current and older keys)
+Keys = Mapping[str, tuple[str, Sequence[str]]]
+
+
+class VelocityStore(Protocol):
+    def record_and_count(
+        self, session: Session, keys: Keys, decision_id: str, at: datetime
+    ) -> dict[str, int]: ...
+
+    def undo(self, keys: Keys, decision_id: str) -> None: ...
+
+    def forget(self, session: Session, decision_ids: Sequence[str]) -> None: ...
+
+
+def _signals(counts: Mapping[str, Sequence[int]]) -> dict[str, int]:
+    return {
+        f"velocity.{kind}_{label}": int(values[i])
+        for kind, values in counts.items()
+        for i, (label, _seconds) in enumerate(WINDOWS)
+    }
+
+
+class DatabaseVelocity:
+    """Counters in the ``velocity_events`` table (the default)."""
+
+    def record_and_count(
+        self, session: Session, keys: Keys, decision_id: str, at: datetime
+    ) -> dict[str, int]:
+        if not keys:
+            return {}
+        if session.get_bind().dialect.name == "postgresql":
+            # Serialise concurrent signups that share an identifier; sorted to avoid deadlocks.
+            for current in sorted(current for current, _all in keys.values()):
+                session.execute(
+                    text("SELECT pg_advisory_xact_lock(:k)"),
+                    {"k": zlib.crc32(current.encode()) - 2**31},
+                )
+        session.add_all(
+            VelocityEvent(kind=kind, key=current, decision_id=decision_id, at=at)
+            for kind, (current, _all) in keys.items()
+        )
+        session.flush()
+        lookup = {key: kind for kind, (_current, every) in keys.items() for key in every}
+        columns = [
+            func.sum(case((VelocityEvent.at > at - timedelta(seconds=s), 1), else_=0))
+            for _label, s in WINDOWS
+        ]
+        rows = session.execute(
+            select(VelocityEvent.key, *columns)
+            .where(
+                VelocityEvent.key.in_(list(lookup)),
+                VelocityEvent.at > at - timedelta(seconds=MAX_WINDOW),
+                VelocityEvent.decision_id != decision_id,
+            )
+            .group_by(VelocityEvent.key)
+        )
+        counts: dict[str, list[int]] = {kind: [0] * len(WINDOWS) for kind in keys}
+        for key, *values in rows:
+            total = counts[lookup[key]]
+            for i, value in enumerate(values):
+                total[i] += int(value or 0)
+        return _signals(counts)
+
+    def undo(self, keys: Keys, decision_id: str) -> None:
+        """Nothing to do: the rows roll back with the decision's transaction."""
+
+    def forget(self, session: Session, decision_ids: Sequence[str]) -> None:
+        session.execute(delete(VelocityEvent).where(VelocityEvent.decision_id.in_(decision_ids)))
+
+    def prune(self, session: Session, now: datetime) -> int:
+        result = session.execute(
+            delete(VelocityEvent).where(VelocityEvent.at <= now - timedelta(seconds=MAX_WINDOW))
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
+_COUNT_AND_ADD = """
+local now = tonumber(ARGV[1])
+local member = ARGV[2]
+local result = {}
+for w = 3, #ARGV do result[w - 2] = 0 end
+for i = 1, #KEYS do
+  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - tonumber(ARGV[#ARGV]))
+  for w = 3, #ARGV do
+    local since = '(' .. (now - tonumber(ARGV[w]))
+    result[w - 2] = result[w - 2] + redis.call('ZCOUNT', KEYS[i], since, '+inf')
+  end
+end
+redis.call('ZADD', KEYS[1], now, member)
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[#ARGV]))
+return result
+"""
+
+
+class RedisVelocity:
+    """Counters in Redis sorted sets (``SCREENING_REDIS_URL``), shared by every process."""
+
+    prefix = "screening:velocity:"
+
+    def __init__(self, url: str) -> None:
+        import redis  # only deployments that configure Redis need it loaded
+
+        self.client: Any = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        self._script = self.client.register_script(_COUNT_AND_ADD)
+
+    def record_and_count(
+        self, session: Session, keys: Keys, decision_id: str, at: datetime
+    ) -> dict[str, int]:
+        if not keys:
+            return {}
+        now = at.timestamp()
+        windows = [str(seconds) for _label, seconds in WINDOWS]
+        pipe = self.client.pipeline(transaction=False)
+        kinds = list(keys)
+        for kind in kinds:
+            current, every = keys[kind]
+            ordered = [current, *[k for k in every if k != current]]
+            self._script(
+                keys=[self.prefix + k for k in ordered],
+                args=[repr(now), decision_id, *windows],
+                client=pipe,
+            )
+        pipe.sadd(self.prefix + "decision:" + decision_id, *[keys[k][0] for k in kinds])
+        pipe.expire(self.prefix + "decision:" + decision_id, MAX_WINDOW)
+        results = pipe.execute()
+        return _signals({kind: results[i] for i, kind in enumerate(kinds)})
+
+    def undo(self, keys: Keys, decision_id: str) -> None:
+        pipe = self.client.pipeline(transaction=False)
+        for current, _every in keys.values():
+            pipe.zrem(self.prefix + current, decision_id)
+        pipe.delete(self.prefix + "decision:" + decision_id)
+        pipe.execute()
+
+    def forget(self, session: Session, decision_ids: Sequence[str]) -> None:
+        for decision_id in decision_ids:
+            index = self.prefix + "decision:" + decision_id
+            members = self.client.smembers(index)
+            pipe = self.client.pipeline(transaction=False)
+            for key in members:
+                pipe.zrem(self.prefix + key.decode(), decision_id)
+            pipe.delete(index)
+            pipe.execute()
