@@ -1,0 +1,57 @@
+"""The HTTP API: one blueprint per resource, and the guards every request passes.
+
+Guards run before a view: authentication first, then the body's size, media
+type and JSON shape, so views only ever see a JSON object of bounded size.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import current_app, request
+from flask_openapi3 import OpenAPI
+
+from screening.api import auth, decisions, errors, health, reviews, rules, screenings
+from screening.errors import MalformedJSON, PayloadTooLarge, UnsupportedMediaType
+
+YAML_TYPES = frozenset({"application/yaml", "application/x-yaml", "text/yaml"})
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+
+def _check_body() -> None:
+    """Refuse bodies that are too large, not JSON (or YAML where allowed), or not an object."""
+    if request.method not in BODY_METHODS or request.endpoint is None:
+        return
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if request.content_length is not None and request.content_length > limit:
+        raise PayloadTooLarge(f"The request body is larger than {limit} bytes.")
+    data = request.get_data(cache=True)
+    if not data:
+        if request.mimetype and request.mimetype != "application/json":
+            raise UnsupportedMediaType()
+        return
+    view = current_app.view_functions.get(request.endpoint)
+    if request.mimetype in YAML_TYPES and getattr(view, "_accepts_yaml", False):
+        return
+    if request.mimetype != "application/json":
+        allowed = (
+            "application/json or application/yaml"
+            if getattr(view, "_accepts_yaml", False)
+            else "application/json"
+        )
+        raise UnsupportedMediaType(f"Send the body as Content-Type: {allowed}.")
+    try:
+        parsed = json.loads(data)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise MalformedJSON("The request body is not valid JSON.") from exc
+    if not isinstance(parsed, dict):
+        raise MalformedJSON("The request body must be a JSON object.")
+
+
+def register(app: OpenAPI) -> None:
+    """Install guards, error handlers and every blueprint on ``app``."""
+    errors.register(app)
+    app.before_request(auth.guard)
+    app.before_request(_check_body)
+    for module in (screenings, decisions, reviews, rules, health):
+        app.register_api(module.bp)

@@ -1,0 +1,156 @@
+"""``GET /v1/decisions/{id}``: the customer's view (contest token) or the analyst's full record.
+
+A wrong, missing or other decision's token answers 404 exactly as an unknown id
+does, so a token never reveals whether a decision exists.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from flask import current_app, g
+from flask_openapi3 import APIBlueprint, Tag
+
+from screening.api.auth import requires
+from screening.api.ratelimit import limit_customer
+from screening.api.schemas import DecisionPath, ErrorResponse
+from screening.api.screenings import token_hash
+from screening.errors import NotFound
+from screening.runtime import Runtime
+from screening.store import decisions as store
+from screening.store import reviews as review_store
+from screening.store.models import Decision
+
+bp = APIBlueprint(
+    "decisions",
+    __name__,
+    url_prefix="/v1",
+    abp_tags=[Tag(name="decisions", description="Recorded decisions")],
+    abp_security=[{"bearer": []}],
+)
+
+
+def effective_outcome(events: list[Any], automated: str) -> tuple[str, dict[str, Any] | None]:
+    """Return the latest human resolution's outcome (if any) and that resolution."""
+    resolution = None
+    for event in events:
+        if event.kind == "review_resolved":
+            resolution = event
+    if resolution is None:
+        return automated, None
+    return resolution.data["outcome"], {
+        "outcome": resolution.data["outcome"],
+        "resolved_at": resolution.created_at.isoformat().replace("+00:00", "Z"),
+    }
+
+
+def iso(value: Any) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value is not None else None
+
+
+@bp.get("/decisions/<decision_id>", responses={401: ErrorResponse, 404: ErrorResponse})
+@requires("analyst", contest_token=True)
+def get_decision(path: DecisionPath) -> Any:
+    """Read a decision: the customer view with its contest token, or the full record (analyst)."""
+    runtime: Runtime = current_app.extensions["screening"]
+    with runtime.db.session() as session:
+        decision = store.get(session, path.decision_id)
+        token = g.get("contest_token")
+        if token is not None:
+            limit_customer(runtime, path.decision_id)
+            if decision is None or not hmac.compare_digest(
+                decision.contest_token_hash, token_hash(token)
+            ):
+                raise NotFound("No decision matches this id and token.")
+            latest = review_store.latest_request(session, decision.id)
+            return customer_view(runtime, decision, store.events(session, decision.id), latest)
+        if decision is None:
+            raise NotFound("No decision has this id.")
+        personal = store.personal_data(session, decision.id)
+        return analyst_view(decision, personal, store.events(session, decision.id))
+
+
+def customer_view(
+    runtime: Runtime, decision: Decision, events: list[Any], review: Any = None
+) -> dict[str, Any]:
+    """What the person concerned may see: outcome, plain reasons, data used and their rights."""
+    outcome, resolution = effective_outcome(events, decision.outcome)
+    policy = runtime.policy
+    used = [
+        {
+            "field": name,
+            "purposes": [policy.raw["purposes"][p]["description"] for p in spec.purposes],
+        }
+        for name, spec in policy.fields.items()
+        if spec.storage == "stored"
+    ]
+    return {
+        "decision_id": decision.id,
+        "decided_at": iso(decision.created_at),
+        "outcome": outcome,
+        "automated_outcome": decision.outcome,
+        "automated": True,
+        "human_review": resolution,
+        "reasons": [{k: r[k] for k in ("code", "field", "message")} for r in decision.reasons],
+        "data_used": used,
+        "review": None
+        if review is None
+        else {
+            "review_request_id": review.id,
+            "status": review.status,
+            "due_by": review.due_by.isoformat(),
+            "outcome": review.resolution_outcome,
+        },
+        "your_rights": (
+            "This decision was made automatically. You can state your point of view and ask "
+            "for a person to review it: POST /v1/decisions/{id}/review-requests with this token."
+        ),
+    }
+
+
+def analyst_view(decision: Decision, personal: Any, events: list[Any]) -> dict[str, Any]:
+    """Everything recorded about a decision, for analysts."""
+    outcome, resolution = effective_outcome(events, decision.outcome)
+    fields: dict[str, Any] | None = None
+    if personal is not None:
+        fields = {
+            name: getattr(personal, name)
+            for name in ("first_name", "last_name", "email", "phone", "address", "external_ref")
+            if getattr(personal, name) is not None
+        }
+    return {
+        "decision_id": decision.id,
+        "created_at": iso(decision.created_at),
+        "outcome": outcome,
+        "automated_outcome": decision.outcome,
+        "human_review": resolution,
+        "score": decision.score,
+        "risk_total": decision.risk_total,
+        "reasons": decision.reasons,
+        "hits": decision.hits,
+        "shadow_hits": decision.shadow_hits,
+        "shadow_outcome": decision.shadow_outcome,
+        "signals": decision.signals,
+        "derived": decision.derived,
+        "contributions": decision.contributions,
+        "fields": fields,
+        "scrubbed_at": iso(decision.scrubbed_at),
+        "discarded_fields": decision.discarded_fields,
+        "versions": {
+            "rules": decision.rules_version,
+            "model": decision.model_version,
+            "policy": decision.policy_version,
+        },
+        "latency_ms": decision.latency_ms,
+        "events": [
+            {
+                "seq": e.seq,
+                "kind": e.kind,
+                "at": iso(e.created_at),
+                "actor": e.actor,
+                "data": e.data,
+            }
+            for e in events
+        ],
+    }

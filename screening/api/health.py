@@ -1,0 +1,64 @@
+"""Public endpoints: liveness, readiness, metrics, the policy and the OpenAPI document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, current_app, redirect
+from flask_openapi3 import APIBlueprint, Tag
+
+from screening import metrics
+from screening.runtime import Runtime
+
+bp = APIBlueprint("health", __name__, abp_tags=[Tag(name="service")])
+
+
+@bp.get("/healthz")
+def healthz() -> Any:
+    """Liveness: the process answers (no I/O)."""
+    return {"status": "ok"}
+
+
+@bp.get("/readyz")
+def readyz() -> Any:
+    """Readiness: database reachable, rules loaded, policy loaded."""
+    runtime: Runtime = current_app.extensions["screening"]
+    checks: dict[str, str] = {"policy": runtime.policy.version, "model": runtime.model_version}
+    ready = True
+    if runtime.db.ping():
+        checks["database"] = "ok"
+        try:
+            checks["rules"] = runtime.rules.current().version
+        except Exception:  # noqa: BLE001 - readiness reports, it never raises
+            checks["rules"] = "unavailable"
+            ready = False
+    else:
+        checks["database"] = "unavailable"
+        ready = False
+    return {"status": "ready" if ready else "not_ready", "checks": checks}, 200 if ready else 503
+
+
+@bp.get("/metrics")
+def metrics_endpoint() -> Any:
+    """Prometheus metrics (no personal data in any label)."""
+    body, content_type = metrics.render()
+    return Response(body, content_type=content_type)
+
+
+@bp.get("/v1/policy")
+def policy() -> Any:
+    """The privacy policy the service enforces, as JSON."""
+    runtime: Runtime = current_app.extensions["screening"]
+    return runtime.policy.to_json()
+
+
+@bp.get("/openapi.json")
+def openapi_json() -> Any:
+    """The OpenAPI 3 document."""
+    return current_app.api_doc  # type: ignore[attr-defined]
+
+
+@bp.get("/docs")
+def docs() -> Any:
+    """Interactive API documentation (Swagger UI from packaged assets)."""
+    return redirect("/docs/swagger", code=302)

@@ -1,0 +1,186 @@
+"""Human review: customers contest with their token; analysts work the queue and resolve."""
+
+from __future__ import annotations
+
+import hmac
+from datetime import UTC, date, datetime
+from typing import Any
+
+from flask import current_app, g, request
+from flask_openapi3 import APIBlueprint, Tag
+
+from screening.api.auth import principal, requires
+from screening.api.decisions import analyst_view, iso
+from screening.api.ratelimit import limit_customer
+from screening.api.schemas import (
+    DecisionPath,
+    ErrorResponse,
+    ResolutionBody,
+    ReviewCreated,
+    ReviewPath,
+    ReviewRequestBody,
+    ReviewsQuery,
+)
+from screening.api.screenings import token_hash
+from screening.errors import NotFound, ValidationFailed
+from screening.runtime import Runtime
+from screening.store import decisions as decision_store
+from screening.store import reviews as store
+from screening.store.models import ReviewRequest
+
+bp = APIBlueprint(
+    "reviews",
+    __name__,
+    url_prefix="/v1",
+    abp_tags=[Tag(name="reviews", description="Contests and the human-review queue")],
+    abp_security=[{"bearer": []}],
+)
+ERRORS = {code: ErrorResponse for code in (400, 401, 403, 404, 409, 413, 415, 422, 429)}
+
+
+@bp.post(
+    "/decisions/<decision_id>/review-requests",
+    responses={201: ReviewCreated, **ERRORS},
+)
+@requires("contest", contest_token=True)
+def contest(path: DecisionPath, body: ReviewRequestBody) -> Any:
+    """Ask for a person to review an automated decision (contest token required)."""
+    runtime: Runtime = current_app.extensions["screening"]
+    token = g.get("contest_token")
+    limit_customer(runtime, path.decision_id)
+    if token is None:
+        raise NotFound("No decision matches this id and token.")
+    corrections = _check_corrections(runtime, body.corrections)
+    now = datetime.now(UTC)
+    with runtime.db.session() as session:
+        decision = decision_store.get(session, path.decision_id)
+        if decision is None or not hmac.compare_digest(
+            decision.contest_token_hash, token_hash(token)
+        ):
+            raise NotFound("No decision matches this id and token.")
+        created = store.create(
+            session, decision, statement=body.statement, corrections=corrections, now=now
+        )
+        answer = _summary(created)
+    return answer, 201
+
+
+def _check_corrections(runtime: Runtime, corrections: Any) -> dict[str, Any] | None:
+    """Keep only corrections to fields the policy stores (address subfields included)."""
+    if not corrections:
+        return None
+    address = runtime.policy.fields.get("address")
+    out: dict[str, Any] = {}
+    for name, value in corrections.items():
+        if name not in runtime.policy.stored_fields:
+            raise ValidationFailed(f"corrections.{name} is not a field we keep.")
+        if isinstance(value, dict):
+            unknown = [k for k in value if not address or k not in address.subfields]
+            if name != "address" or unknown:
+                raise ValidationFailed(f"corrections.{name} has fields we do not keep.")
+        out[name] = value
+    return out
+
+
+def _summary(item: ReviewRequest) -> dict[str, Any]:
+    return {
+        "review_request_id": item.id,
+        "decision_id": item.decision_id,
+        "status": item.status,
+        "received_at": iso(item.received_at),
+        "due_by": item.due_by.isoformat(),
+        "overdue": item.status != "resolved" and item.due_by < datetime.now(UTC).date(),
+        "claimed_by": item.claimed_by,
+        "resolved_at": iso(item.resolved_at),
+        "outcome": item.resolution_outcome,
+        "label": item.label,
+    }
+
+
+@bp.get("/reviews", responses={401: ErrorResponse, 403: ErrorResponse, 422: ErrorResponse})
+@requires("analyst")
+def list_reviews(query: ReviewsQuery) -> Any:
+    """The review queue, soonest due first; filter by status or overdue; page with `next`."""
+    runtime: Runtime = current_app.extensions["screening"]
+    after = _cursor(query.cursor) if query.cursor else None
+    today = datetime.now(UTC).date()
+    with runtime.db.session() as session:
+        items = store.queue(
+            session,
+            status=query.status,
+            overdue_on=today if query.overdue else None,
+            limit=query.limit + 1,
+            after=after,
+        )
+        page = [_summary(i) for i in items[: query.limit]]
+    answer: dict[str, Any] = {"items": page}
+    if len(items) > query.limit:
+        last = items[query.limit - 1]
+        answer["next"] = f"{last.due_by.isoformat()}~{last.id}"
+    return answer
+
+
+def _cursor(text: str) -> tuple[date, str]:
+    due, _, rid = text.partition("~")
+    try:
+        return date.fromisoformat(due), rid
+    except ValueError as exc:
+        raise ValidationFailed("cursor is not one this API gave out.") from exc
+
+
+@bp.get("/reviews/<review_request_id>", responses={401: ErrorResponse, 404: ErrorResponse})
+@requires("analyst")
+def get_review(path: ReviewPath) -> Any:
+    """Everything recorded for a review: the decision, its signals and hits, the statement."""
+    runtime: Runtime = current_app.extensions["screening"]
+    with runtime.db.session() as session:
+        item = session.get(ReviewRequest, path.review_request_id)
+        if item is None:
+            raise NotFound("No review request has this id.")
+        decision = decision_store.get(session, item.decision_id)
+        assert decision is not None
+        return {
+            **_summary(item),
+            "statement": item.statement,
+            "corrections": item.corrections,
+            "resolution_note": item.resolution_note,
+            "decision": analyst_view(
+                decision,
+                decision_store.personal_data(session, decision.id),
+                decision_store.events(session, decision.id),
+            ),
+        }
+
+
+@bp.post("/reviews/<review_request_id>/claim", responses={**ERRORS})
+@requires("analyst")
+def claim(path: ReviewPath) -> Any:
+    """Take a review request (status becomes `in_review`)."""
+    runtime: Runtime = current_app.extensions["screening"]
+    with runtime.db.session() as session:
+        item = store.claim(
+            session, path.review_request_id, analyst=principal().name, now=datetime.now(UTC)
+        )
+        return _summary(item)
+
+
+@bp.post("/reviews/<review_request_id>/resolution", responses={**ERRORS})
+@requires("analyst")
+def resolve(path: ReviewPath, body: ResolutionBody) -> Any:
+    """Decide a review (claimed or not): approve or decline, a note, an optional label."""
+    runtime: Runtime = current_app.extensions["screening"]
+    with runtime.db.session() as session:
+        item = store.resolve(
+            session,
+            path.review_request_id,
+            outcome=body.outcome,
+            note=body.note,
+            label=body.label,
+            analyst=principal().name,
+            now=datetime.now(UTC),
+        )
+        return _summary(item)
+
+
+def client_address() -> str:
+    return request.remote_addr or "unknown"

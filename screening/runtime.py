@@ -1,0 +1,119 @@
+"""The running service's parts, built once per process from settings.
+
+Holds the policy, the database, the pseudonymiser and the live rule set, which
+every process re-reads from the database within ``rules_reload_seconds`` of a
+new version being published (no restart, no shared memory needed).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from screening.checks.emails import DomainResolver
+from screening.config import Settings
+from screening.errors import RuleSetError
+from screening.policy import Policy, load_policy
+from screening.pseudonyms import Pseudonymizer
+from screening.rules import RuleSet, load_rule_set, parse_rule_set
+from screening.screen import warm_up
+from screening.store import Database
+from screening.store import rulesets as ruleset_store
+from screening.store.velocity import DatabaseVelocity, Keys, RedisVelocity, VelocityStore
+from screening.velocity import identifiers
+
+MODEL_VERSION_NONE = "none"
+
+
+@dataclass(frozen=True)
+class LiveRuleSet:
+    version: str
+    rule_set: RuleSet
+
+
+class LiveRules:
+    """The newest published rule set, re-checked at most every ``interval`` seconds."""
+
+    def __init__(self, db: Database, interval: float) -> None:
+        self._db = db
+        self._interval = interval
+        self._lock = threading.Lock()
+        self._current: LiveRuleSet | None = None
+        self._current_id: int | None = None
+        self._checked_at = 0.0
+
+    def current(self) -> LiveRuleSet:
+        now = time.monotonic()
+        if self._current is not None and now - self._checked_at < self._interval:
+            return self._current
+        with self._lock:
+            if self._current is None or now - self._checked_at >= self._interval:
+                self._refresh()
+                self._checked_at = time.monotonic()
+        assert self._current is not None
+        return self._current
+
+    def invalidate(self) -> None:
+        """Force the next :meth:`current` to re-read the database (after a publish)."""
+        self._checked_at = 0.0
+
+    def _refresh(self) -> None:
+        with self._db.session() as session:
+            latest_id = ruleset_store.latest_id(session)
+            if latest_id is None:
+                raise RuleSetError("no rule set has been published")
+            if latest_id == self._current_id:
+                return
+            row = ruleset_store.latest(session)
+            assert row is not None
+            version, document = row.version, dict(row.document)
+            row_id = row.id
+        # Stored versions were validated when published; compiling again also
+        # proves they still match this release's signal catalogue.
+        self._current = LiveRuleSet(version, parse_rule_set(document))
+        self._current_id = row_id
+
+
+class Runtime:
+    """Everything a request needs, validated at construction (bad parts never start)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.policy: Policy = load_policy(settings.policy_path)
+        self.shipped_rules: RuleSet = load_rule_set(settings.rules_path)
+        self.db = Database(settings.database_url)
+        self.pseudonyms = Pseudonymizer(settings.hmac_keys)
+        self.rules = LiveRules(self.db, settings.rules_reload_seconds)
+        self.resolver = (
+            DomainResolver(timeout=settings.email_dns_timeout_seconds)
+            if settings.email_dns_check
+            else None
+        )
+        self.velocity: VelocityStore = (
+            RedisVelocity(settings.redis_url) if settings.redis_url else DatabaseVelocity()
+        )
+        warm_up()
+        self.model_version = MODEL_VERSION_NONE
+        self.scorer: Any = None
+
+    def velocity_keys(self, normalized: Any, signals: Any) -> Keys:
+        """Return the pseudonyms velocity counts for one signup: current and still-matching."""
+        return {
+            kind: (self.pseudonyms.make(kind, value), self.pseudonyms.candidates(kind, value))
+            for kind, value in identifiers(normalized, signals).items()
+        }
+
+    def prepare(self, *, migrate: bool) -> None:
+        """Apply migrations (if asked) and seed the shipped rule set into an empty database."""
+        if migrate:
+            self.db.upgrade()
+        with self.db.session() as session:
+            if ruleset_store.latest_id(session) is None:
+                ruleset_store.publish(
+                    session,
+                    self.shipped_rules,
+                    author="shipped",
+                    note=str(self.settings.rules_path),
+                )

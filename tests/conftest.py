@@ -1,0 +1,132 @@
+"""Shared fixtures: an app over a temporary database (SQLite, and PostgreSQL when present).
+
+Tests that take ``app``/``client`` run once per backend. PostgreSQL tests use a
+database of their own created on the server at ``SCREENING_TEST_POSTGRES_URL``
+(default: the local server); they skip with a clear message when it is absent,
+unless ``CI`` is set, where absence is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from screening.app import create_app
+from screening.store.keys import create_key
+from screening.store.models import Base
+
+POSTGRES_URL = os.environ.get(
+    "SCREENING_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+HMAC_TEST_KEYS = "t1:" + "x" * 40
+
+
+def _unavailable(service: str, exc: BaseException) -> None:
+    message = f"{service} is not reachable ({type(exc).__name__}); start it to run these tests"
+    if os.environ.get("CI"):
+        pytest.fail(f"{message} (CI is set, so this is a failure)")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """Create a throwaway PostgreSQL database for this test session."""
+    admin_url = make_url(POSTGRES_URL)
+    name = f"screening_test_{secrets.token_hex(4)}"
+    try:
+        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # noqa: BLE001 - any connection failure means "absent"
+        _unavailable("PostgreSQL", exc)
+    url = admin_url.set(database=name).render_as_string(hide_password=False)
+    yield url
+    with admin.connect() as conn:
+        conn.execute(
+            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+            {"n": name},
+        )
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+    admin.dispose()
+
+
+def _truncate_all(url: str) -> None:
+    engine = create_engine(url)
+    names = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def settings(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> dict[str, Any]:
+    """Setting overrides for a test app on ``backend``."""
+    config: dict[str, Any] = {
+        "env": "test",
+        "instance_path": tmp_path / "instance",
+        "hmac_keys": HMAC_TEST_KEYS,
+        "secret_key": "s" * 40,
+        "rules_reload_seconds": 0.0,
+    }
+    if backend == "postgresql":
+        url = request.getfixturevalue("postgres_url")
+        config["database_url"] = url
+    return config
+
+
+@pytest.fixture
+def app(settings: dict[str, Any], backend: str) -> Iterator[Any]:
+    if backend == "postgresql":
+        # Start from empty tables; the schema (and its migrations) persist for the session.
+        app = create_app(settings)
+        _truncate_all(settings["database_url"])
+        app.extensions["screening"].prepare(migrate=False)
+    else:
+        app = create_app(settings)
+    app.config["TESTING"] = True
+    yield app
+    app.extensions["screening"].db.dispose()
+
+
+@pytest.fixture
+def client(app: Any) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runtime(app: Any) -> Any:
+    return app.extensions["screening"]
+
+
+def _key(runtime: Any, *scopes: str) -> str:
+    with runtime.db.session() as session:
+        _row, key = create_key(session, list(scopes), name="-".join(scopes) + "-test")
+    return key
+
+
+@pytest.fixture
+def screen_key(runtime: Any) -> str:
+    return _key(runtime, "screen")
+
+
+@pytest.fixture
+def analyst_key(runtime: Any) -> str:
+    return _key(runtime, "analyst")
+
+
+@pytest.fixture
+def admin_key(runtime: Any) -> str:
+    return _key(runtime, "admin")

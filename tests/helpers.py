@@ -1,0 +1,35 @@
+"""Small helpers shared by tests: headers and obviously synthetic signups."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+
+def auth(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+BASE_SIGNUP: dict[str, Any] = {
+    "first_name": "Marie",
+    "last_name": "Dubois",
+    "email": "marie.dubois@example.be",
+    "phone": "+32 470 58 21 97",
+    "address": {
+        "line1": "Rue de la Loi 16",
+        "city": "Bruxelles",
+        "postal_code": "1000",
+        "country": "BE",
+    },
+}
+
+
+def signup(**changes: Any) -> dict[str, Any]:
+    """Return a valid synthetic signup with ``changes`` applied (address keys nested)."""
+    body = copy.deepcopy(BASE_SIGNUP)
+    for key, value in changes.items():
+        if key.startswith("address_"):
+            body["address"][key.removeprefix("address_")] = value
+        else:
+            body[key] = value
+    return body
