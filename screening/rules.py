@@ -81,6 +81,7 @@ class Rule:
     description: str
     signals: tuple[str, ...]
     program: Any = field(repr=False, compare=False)
+    flat: str = field(default="", repr=False, compare=False)
 
     @property
     def action(self) -> str | dict[str, float]:
@@ -137,6 +138,9 @@ class RuleSet:
     rules: tuple[Rule, ...]
     digest: str
     warnings: tuple[dict[str, str], ...] = ()
+    # Every rule in one CEL list expression: one execute per signup instead of one per rule.
+    combined: Any = field(default=None, repr=False, compare=False)
+    inputs: tuple[tuple[str, str], ...] = field(default=(), repr=False, compare=False)
 
     def to_document(self) -> dict[str, Any]:
         """Return the rule set in the shape it is written in (round-trips)."""
@@ -147,24 +151,52 @@ class RuleSet:
         }
 
     def evaluate(self, signals: Mapping[str, SignalValue]) -> Evaluation:
-        """Evaluate every rule against one signup's signals (one shared context)."""
+        """Evaluate every rule against one signup's signals (one shared context).
+
+        Only the signals the rules read are put in the context, and all rules run
+        as one CEL program; if that fails, each rule runs alone so the failing
+        one is named and the others still count.
+        """
         context = cel.Context()
         add = context.add_variable
-        for name, value in signals.items():
-            add(name.replace(".", "__"), value)
+        for name, flat in self.inputs:
+            add(flat, signals[name])
+        try:
+            fired_all = self.combined.execute(context)
+        except Exception:  # noqa: BLE001 - fall back to rule by rule to name the culprit
+            fired_all = None
+        if isinstance(fired_all, list) and len(fired_all) == len(self.rules):
+            results: dict[str, bool | None] = {}
+            hits: list[Hit] = []
+            errors: dict[str, str] = {}
+            for rule, fired in zip(self.rules, fired_all, strict=True):
+                if not isinstance(fired, bool):
+                    results[rule.id] = None
+                    errors[rule.id] = f"yielded {type(fired).__name__}, not a boolean"
+                    continue
+                results[rule.id] = fired
+                if fired:
+                    hits.append(Hit(rule.id, rule.kind, rule.weight, rule.mode, rule.reason))
+            return Evaluation(results=results, hits=tuple(hits), errors=errors)
+        return self._evaluate_each(context)
+
+    def _evaluate_each(self, context: Any) -> Evaluation:
         results: dict[str, bool | None] = {}
         hits: list[Hit] = []
         errors: dict[str, str] = {}
         for rule in self.rules:
             try:
-                fired = rule.program.execute(context) is True
+                fired = rule.program.execute(context)
             except Exception as exc:  # noqa: BLE001 - a broken rule must not break screening
                 results[rule.id] = None
                 errors[rule.id] = _clean_error(exc)
                 continue
-            results[rule.id] = fired
-            if fired:
+            results[rule.id] = fired is True
+            if fired is True:
                 hits.append(Hit(rule.id, rule.kind, rule.weight, rule.mode, rule.reason))
+            elif not isinstance(fired, bool):
+                results[rule.id] = None
+                errors[rule.id] = f"yielded {type(fired).__name__}, not a boolean"
         return Evaluation(results=results, hits=tuple(hits), errors=errors)
 
 
@@ -248,12 +280,16 @@ def parse_rule_set(document: Any) -> RuleSet:
     )
     digest = hashlib.sha256(canonical.encode()).hexdigest()
     version = document.get("version")
+    used = sorted({name for rule in rules for name in rule.signals})
+    combined = cel.compile("[" + ", ".join(f"({rule.flat})" for rule in rules) + "]")
     return RuleSet(
         version=str(version) if version not in (None, "") else digest[:12],
         thresholds=thresholds,
         rules=tuple(rules),
         digest=digest,
         warnings=tuple(warnings),
+        combined=combined,
+        inputs=tuple((name, flat_name(name)) for name in used),
     )
 
 
@@ -310,7 +346,7 @@ def _parse_rule(raw: Any, index: int, err: Any) -> Rule | None:
     description = raw.get("description", "")
     if not isinstance(description, str):
         err(rule_id, "'description' must be text")
-    program, used = _compile(when, rule_id, err) if when else (None, ())
+    program, used, flat = _compile(when, rule_id, err) if when else (None, (), "")
     if len(err.items) > before or program is None or reason is None or kind is None:
         return None
     return Rule(
@@ -323,6 +359,7 @@ def _parse_rule(raw: Any, index: int, err: Any) -> Rule | None:
         description=description,
         signals=used,
         program=program,
+        flat=flat,
     )
 
 
@@ -359,7 +396,7 @@ def _parse_reason(raw: Any, rule_id: str, err: Any) -> Reason | None:
     return Reason(code, fld, message.strip()) if ok else None  # type: ignore[arg-type,union-attr]
 
 
-def _compile(when: str, rule_id: str, err: Any) -> tuple[Any, tuple[str, ...]]:
+def _compile(when: str, rule_id: str, err: Any) -> tuple[Any, tuple[str, ...], str]:
     """Rewrite signal paths to flat identifiers, compile, and probe the result type."""
     bound = set(_MACRO_VAR.findall(when))
     used: list[str] = []
@@ -388,22 +425,22 @@ def _compile(when: str, rule_id: str, err: Any) -> tuple[Any, tuple[str, ...]]:
     for problem in problems:
         err(rule_id, problem)
     if problems:
-        return None, ()
+        return None, (), ""
     try:
         program = cel.compile(flat)
     except (ValueError, RuntimeError) as exc:
         err(rule_id, f"does not parse: {_clean_error(exc)}")
-        return None, ()
+        return None, (), ""
     for probe in _probes():
         try:
             result = program.execute(probe)
         except Exception as exc:  # noqa: BLE001 - the CEL runtime raises several types
             err(rule_id, f"fails to evaluate: {_clean_error(exc)}")
-            return None, ()
+            return None, (), ""
         if not isinstance(result, bool):
             err(rule_id, f"must yield true or false, not {type(result).__name__}")
-            return None, ()
-    return program, tuple(dict.fromkeys(used))
+            return None, (), ""
+    return program, tuple(dict.fromkeys(used)), flat
 
 
 _PROBE_CACHE: list[Any] = []

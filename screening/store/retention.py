@@ -13,11 +13,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from screening.store.decisions import append_event
-from screening.store.models import Decision, DecisionEvent, PersonalData
+from screening.store.models import (
+    Decision,
+    DecisionEvent,
+    OutboxMessage,
+    PersonalData,
+    ReviewRequest,
+)
 
 OPENS_REVIEW = "review_requested"
 CLOSES_REVIEW = "review_resolved"
@@ -50,8 +56,24 @@ def open_review_decisions(session: Session, decision_ids: list[str]) -> set[str]
 
 
 def scrub(session: Session, decision: Decision, *, reason: str, at: datetime, actor: str) -> None:
-    """Remove a decision's personal data and linking pseudonyms; record that it happened."""
+    """Remove a decision's personal data and linking pseudonyms; record that it happened.
+
+    That is its minimised fields, the customer's statements and corrections and
+    the analysts' notes on its reviews, and the recipient of its notices.
+    """
     session.execute(delete(PersonalData).where(PersonalData.decision_id == decision.id))
+    session.execute(
+        update(ReviewRequest)
+        .where(ReviewRequest.decision_id == decision.id)
+        .values(statement=None, corrections=None, resolution_note=None)
+    )
+    notices = OutboxMessage.decision_id == decision.id
+    session.execute(
+        update(OutboxMessage)
+        .where(notices, OutboxMessage.status.in_(("pending", "sending")))
+        .values(status="void")
+    )
+    session.execute(update(OutboxMessage).where(notices).values(recipient=None))
     decision.email_hmac = None
     decision.external_ref_hmac = None
     decision.request_hmac = None
