@@ -10,38 +10,18 @@ import os
 import shutil
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
+from screening import cli_model, cli_subjects
+from screening.cli_common import _fail, _runtime, _settings
 from screening.config import (
     format_hmac_keys,
-    load_settings,
     new_hmac_key,
     read_dev_secrets,
     write_dev_secrets,
 )
 from screening.errors import ScreeningError
-
-
-def _fail(exc: ScreeningError) -> None:
-    click.echo(f"error: {exc.message}", err=True)
-    if getattr(exc, "fields", None):
-        for item in exc.fields or []:
-            where = item.get("rule") or item.get("field") or "rule set"
-            click.echo(f"  - {where}: {item.get('problem')}", err=True)
-    sys.exit(2)
-
-
-def _runtime(migrate: bool = True) -> Any:
-    from screening.runtime import Runtime
-
-    try:
-        runtime = Runtime(load_settings())
-        runtime.prepare(migrate=migrate)
-    except ScreeningError as exc:
-        _fail(exc)
-    return runtime
 
 
 @click.group()
@@ -65,13 +45,6 @@ def serve(host: str, port: int, workers: int) -> None:
 
     try:
         run(settings, host=host, port=port, workers=workers)
-    except ScreeningError as exc:
-        _fail(exc)
-
-
-def _settings() -> Any:
-    try:
-        return load_settings()
     except ScreeningError as exc:
         _fail(exc)
 
@@ -362,6 +335,9 @@ def audit_verify() -> None:
         sys.exit(1)
     click.echo(f"ok: {checked} decision(s) and their events verify")
 
+
+main.add_command(cli_subjects.group)
+main.add_command(cli_model.group)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -11,7 +11,18 @@ import json
 from flask import current_app, request
 from flask_openapi3 import OpenAPI
 
-from screening.api import auth, decisions, errors, health, reviews, rules, screenings
+from screening.api import (
+    auth,
+    breaches,
+    decisions,
+    errors,
+    health,
+    lists,
+    reviews,
+    rules,
+    screenings,
+    subjects,
+)
 from screening.errors import MalformedJSON, PayloadTooLarge, UnsupportedMediaType
 
 YAML_TYPES = frozenset({"application/yaml", "application/x-yaml", "text/yaml"})
@@ -53,5 +64,5 @@ def register(app: OpenAPI) -> None:
     errors.register(app)
     app.before_request(auth.guard)
     app.before_request(_check_body)
-    for module in (screenings, decisions, reviews, rules, health):
+    for module in (screenings, decisions, reviews, rules, lists, subjects, breaches, health):
         app.register_api(module.bp)

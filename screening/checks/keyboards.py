@@ -22,10 +22,11 @@ _ROWS: tuple[str, ...] = (
     "ячсмитьбю",
 )
 
-# Four-key runs inside real names: Doherty, Hertz, Reza, Frazer, Artyukh, Ewert,
-# Trewin, Trezzini, Ozertem. They only count inside a run of five or more.
-_NAME_RUNS4 = frozenset({"erty", "ytre", "ertz", "ztre", "reza", "azer", "zert", "trez"})
-_NAME_RUNS4 |= frozenset({"wert", "trew", "rtyu", "uytr"})
+# Four-key runs inside real names: Doherty, Hertz, Reza, Frazer, Artyukh, Ewert, Trewin,
+# Trezzini, Ozertem, Корпанюк, Пролетина. They only count inside a run of five or more.
+_NAME_RUNS4 = frozenset(
+    "erty ytre ertz ztre reza azer zert trez wert trew rtyu uytr орпа апро прол лорп".split()
+)
 
 _VOWELS = frozenset("aeiouyаеёиоуыэюя")
 
@@ -54,20 +55,14 @@ def keyboard_run(word: str) -> bool:
     n = len(word)
     if n < 4:
         return False
-    for i in range(n - 3):
+    # Every longer run starts with a run of three, so find those first (usually none).
+    at = [i for i in range(n - 2) if word[i : i + 3] in _RUNS3]
+    for i in at:
         if word[i : i + 4] in _RUNS4 or word[i : i + 5] in _RUNS5:
             return True
-    runs3 = 0
-    i = 0
-    while i < n - 2:
-        if word[i : i + 3] in _RUNS3:
-            runs3 += 1
-            if runs3 == 2:
-                return True
-            i += 3
-        else:
-            i += 1
-    if n >= 5 and not _VOWELS.intersection(word):
+    if len(at) > 1 and at[-1] - at[0] >= 3:  # two runs of three that do not overlap
+        return True
+    if n >= 5 and _VOWELS.isdisjoint(word):
         letters = set(word)
         return len(letters) >= 3 and any(letters <= row for row in _ROW_SETS)
     return False

@@ -20,33 +20,33 @@ STEP = 0.2  # nats per table digit
 
 # Surprisal -ln P(next | previous) in steps of 0.2 nats, one row per previous letter.
 _TABLE: tuple[str, ...] = (
-    "CFFFGIFGIHEFCHJGUGDGPHNVMLU",
-    "NJKHNOKLGQIEH9OPYBFHKKSWKN7",
-    "8MVM7eZGBISIZSAcgCQXFaYgNaI",
-    "9YKUCZQ6CbFIVQBYSKSOIVWhOeB",
-    "9RaL9XRIATUKOQBeZDNQDPQgLIB",
-    "HNLIKOMPGQJBIAKOd9FFPHSSIM9",
-    "9WWU9GUL9TUFTMDba9OMFabaOYD",
-    "9QTOAULCBSPHPICddEPRBRNeNWC",
-    "6TOR9YUWBROILKCadGQLELSjLZB",
-    "DMFGFOIRRNGDG9IOUFCHPMWXLMB",
-    "5YNPBcXSFZLPRM8aeUMSBWSeOSH",
-    "7TVXDfYEBULJSP8diGJNGUPXJaA",
-    "8MPIAMPS8PNDKRCSbSMMGMVfIUC",
-    "5IKTBVUM9VQQJQCKaPNREWTeMSE",
-    "9QKECUGRCPJQUFFZbPJGLVXgKP7",
-    "NKMINNKMKQKCGAMKeBDIKBLYGLA",
-    "7ZSW9TaEBZLJXRAHeEMOHbaeRcF",
+    "DFFFGIFGJHEFCHJGVGCGPHMWMLU",
+    "NJKHNPKLHPHDH9PPYBFHKKRWLM7",
+    "8MVM7eZHBHSIZRAchCPXFbZhNYJ",
+    "AYKVCaQ6CcGJTQCYSLSPIWWiKfB",
+    "9QZLAWQJATSKOPBdaDJQDOQgKHC",
+    "INLILOMPGPHBIAKOd9FFPHOSIN9",
+    "9WWTAGTL9OTFTLDcb9JMFabbOYE",
+    "9QTOAULDBRPHPICddELRBQNfNWC",
+    "7UPR9ZUWBQOIMKCadGQLEMRjLZA",
+    "DMEGEOIRQNGDG9IOUFCHOLVXLNB",
+    "5YLNBcXTFaLQQL8aeVMOCWSePSG",
+    "8UWYEdZFBUMJSP8djGJNGTPYKb9",
+    "8MPIAMPS9PNDKRCScSLMGMVfIUC",
+    "5IKTBVUN9VQQJQCKaPMREWTfMSE",
+    "9QKECUGRCPJQUFFZbPIGLVXgKP7",
+    "NKLINNKMKPKCGANKeBDIKBKYGLA",
+    "7ZQW9TbFBYLJXRAHfEMOHbafOdG",
     "BRTTFTTQDTTOQSHTUSOQ3GQUTTC",
-    "9NLHCUHR9RLJKICTZJJFHOVfJgA",
-    "ASIWCYUECVGJLOEMXRHBJNUkNg8",
-    "9XUZBXWCATOORPBefEFEHSVjLMB",
-    "HHIFHOILFQHCHBONW9BHPQOQNLD",
-    "5bQQAbSX8aQJZUFahKITNVfhPYA",
-    "5RTRAYRN9TNJOHEXbJFQGWYbLPG",
-    "7TTTCSTI9UTLRPFRUNNIGTRSPP7",
-    "7QOJESPTJWKDLFGSfGHKGOaaOW6",
-    "7OTK9cPG9UNKMODXWROUHPRdLJB",
+    "ANLHCTHR9SLJKICSaJHFHOUfJgA",
+    "BTIWCYUFCWGJLOENYRHBJNTlMg7",
+    "9XUYBWVCATNOQPBefEFFHSUkKMB",
+    "HHHFHNILGQGCHCPMW9BGPQOROKE",
+    "5bRRAcSY7aRJZIFbhKJTOVfhPYB",
+    "6SQRAZSO7VMJPIDYcJHRHXZcKQH",
+    "7TTRCQTI9UTKROFRUNLIGTRSPP8",
+    "7PMJFSNTKUHDKFGRfGGKHOVaPT7",
+    "7OTJ9cPG8UNKMMDYWROUHPQeKKB",
 )
 
 # Tuned so that no name of a validation list of ~250 hard real names (Polish, Czech,
@@ -54,12 +54,19 @@ _TABLE: tuple[str, ...] = (
 _MEAN_OFFSET = 2.6  # mean surprisal in nats: names ~2.6, random letter strings ~4.3
 _MEAN_SCALE = 0.8
 _SHORT_BONUS = 6.0  # divided by length: short words have fewer pairs, so more noise
-_RARE_SURPRISAL = 6.5  # a pair rarer than about 1 in 650 after its first letter
+_RARE_SURPRISAL = 7.5  # a pair rarer than about 1 in 1,800 after its first letter
 _RARE_WEIGHT = 0.15
 
 _VOWELS = frozenset("aeiouy")
 _SYLLABIC = frozenset("rlmnw")  # carry a syllable without a vowel: Krst, Smrž, Cwm
-_BIGRAMS: dict[str, float] = {}
+
+
+class _Surprisal(dict[str, float]):
+    def __missing__(self, key: str) -> float:
+        return 12.0  # defensive: callers pass a-z only
+
+
+_BIGRAMS = _Surprisal()
 
 
 def _decode() -> None:
@@ -69,6 +76,7 @@ def _decode() -> None:
 
 
 _decode()
+_RARE_PAIRS = frozenset(pair for pair, v in _BIGRAMS.items() if v > _RARE_SURPRISAL)
 
 # Latin letters that do not decompose to a base letter under NFD.
 _SPECIAL = {
@@ -123,13 +131,8 @@ def latin_shape(word: str) -> float:
         word = reduce_digraphs(word)
         n = len(word)
     s = "^" + word + "$"
-    total = 0.0
-    rare = 0
-    for i in range(n + 1):
-        v = _BIGRAMS[s[i : i + 2]]
-        total += v
-        if v > _RARE_SURPRISAL:
-            rare += 1
-    score = (total / (n + 1) - _MEAN_OFFSET - _SHORT_BONUS / n) / _MEAN_SCALE
-    score += _RARE_WEIGHT * rare
+    pairs = list(map(str.__add__, s[:-1], s[1:]))
+    mean = sum(map(_BIGRAMS.__getitem__, pairs)) / (n + 1)
+    score = (mean - _MEAN_OFFSET - _SHORT_BONUS / n) / _MEAN_SCALE
+    score += _RARE_WEIGHT * len(_RARE_PAIRS.intersection(pairs))
     return 0.0 if score <= 0.0 else 1.0 if score >= 1.0 else round(score, 3)

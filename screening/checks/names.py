@@ -17,42 +17,150 @@ from screening.checks.keyboards import keyboard_run
 from screening.checks.name_shape import fold_letter, latin_shape
 from screening.checks.scripts import LOOKALIKES, NEUTRAL, dominant_script, is_mixed, script_of
 
-_SUSPICIONS = (
-    "mixed_script",
-    "confusable",
-    "has_digits",
-    "has_symbols",
-    "repeated_chars",
-    "keyboard_run",
-    "gibberish",
-    "placeholder",
-    "first_equals_last",
+SIGNALS: tuple[Signal, ...] = (
+    Signal(
+        "name.missing",
+        "bool",
+        "True when the first or the last name is empty after trimming.",
+        False,
+    ),
+    Signal(
+        "name.first_length",
+        "int",
+        "Characters in the first name after normalisation, combining marks not counted.",
+        0,
+    ),
+    Signal(
+        "name.last_length",
+        "int",
+        "Characters in the last name after normalisation, combining marks not counted.",
+        0,
+    ),
+    Signal(
+        "name.first_script",
+        "string",
+        'Main script of the first name\'s letters ("Latin", "Cyrillic", "Han", '
+        '"Arabic"...; "Japanese" for Han mixed with kana; "Other" for scripts not in '
+        'the table; "Unknown" without letters; "" when empty).',
+        "",
+    ),
+    Signal(
+        "name.last_script",
+        "string",
+        "Main script of the last name's letters, as name.first_script.",
+        "",
+    ),
+    Signal(
+        "name.scripts",
+        "list<string>",
+        'Distinct scripts of the letters of both parts, sorted (["Han", "Hiragana"] for '
+        "佐藤 さくら).",
+        [],
+    ),
+    Signal(
+        "name.mixed_script",
+        "bool",
+        "True when one part mixes scripts as real names do not (Latin with "
+        "Cyrillic...); Han with kana or Hangul is normal; first and last in different "
+        "scripts is not mixed.",
+        False,
+    ),
+    Signal(
+        "name.confusable",
+        "bool",
+        'True when a part hides look-alike letters of another script (Latin "Pаul" with '
+        "a Cyrillic а), or is written entirely in look-alikes of the other part's "
+        "script.",
+        False,
+    ),
+    Signal(
+        "name.has_digits",
+        "bool",
+        "True when either part contains a digit or other numeric character (any script).",
+        False,
+    ),
+    Signal(
+        "name.has_symbols",
+        "bool",
+        "True when either part contains a character that is not a letter, mark, digit, "
+        "space, apostrophe (' ’ ‘ ʼ), hyphen, period or middle dot (@, !, emoji, "
+        "controls, invisible formatting).",
+        False,
+    ),
+    Signal(
+        "name.max_repeat",
+        "int",
+        "Longest run of one identical letter (case-insensitive) in either part; 0 without letters.",
+        0,
+    ),
+    Signal(
+        "name.repeated_chars",
+        "bool",
+        "True when a part has 3+ identical letters in a row (4+ in Thai, Lao, Khmer, "
+        "Myanmar), a 2-letter pattern 4+ times or a 3-letter pattern 3+ times "
+        '("lolololo").',
+        False,
+    ),
+    Signal(
+        "name.keyboard_run",
+        "bool",
+        'True when a word slides along a keyboard letter row: 4+ adjacent keys ("asdf", '
+        '"poiu"; 5+ for runs found in real names such as "erty" in Doherty), two 3-key '
+        'runs ("asdasd"), or 5+ letters of one row with no vowel.',
+        False,
+    ),
+    Signal(
+        "name.latin_shape",
+        "float",
+        "How unpronounceable the worst Latin-script word is, 0.0 (shaped like a name) "
+        "to 1.0 (gibberish), from letter-pair frequencies in names of ~60 languages; "
+        "0.0 for non-Latin parts and words of 3 letters or fewer.",
+        0.0,
+    ),
+    Signal(
+        "name.gibberish",
+        "bool",
+        "True when name.latin_shape is 0.5 or more (a Latin word of 4+ letters shaped "
+        "unlike any name).",
+        False,
+    ),
+    Signal(
+        "name.placeholder",
+        "bool",
+        "True for placeholder or test identities, case- and accent-insensitive: a part "
+        "such as Test, Asdf, Firstname, N/A, Unknown, Null, Xxx (any letter repeated 3+ "
+        "times alone), or a pair such as John Doe, Foo Bar, Mickey Mouse, Lorem Ipsum.",
+        False,
+    ),
+    Signal(
+        "name.first_equals_last",
+        "bool",
+        "True when both parts are non-empty and equal after case folding and accent stripping.",
+        False,
+    ),
+    Signal(
+        "name.no_letters",
+        "bool",
+        'True when a non-empty part contains no letter at all ("-", ".", "123").',
+        False,
+    ),
+    Signal(
+        "name.suspicious_count",
+        "int",
+        "How many of mixed_script, confusable, has_digits, has_symbols, repeated_chars, "
+        "keyboard_run, gibberish, placeholder and first_equals_last are true (0-9).",
+        0,
+    ),
 )
 
-SIGNALS: tuple[Signal, ...] = (
-    Signal("name.missing", "bool", "True when the first or the last name is empty after trimming.", False),  # noqa: E501
-    Signal("name.first_length", "int", "Characters in the first name after normalisation, combining marks not counted.", 0),  # noqa: E501
-    Signal("name.last_length", "int", "Characters in the last name after normalisation, combining marks not counted.", 0),  # noqa: E501
-    Signal("name.first_script", "string", 'Main script of the first name\'s letters ("Latin", "Cyrillic", "Han", "Arabic"...; "Japanese" for Han mixed with kana; "Other" for scripts not in the table; "Unknown" without letters; "" when empty).', ""),  # noqa: E501
-    Signal("name.last_script", "string", "Main script of the last name's letters, as name.first_script.", ""),  # noqa: E501
-    Signal("name.scripts", "list<string>", 'Distinct scripts of the letters of both parts, sorted (["Han", "Hiragana"] for 佐藤 さくら).', []),  # noqa: E501
-    Signal("name.mixed_script", "bool", "True when one part mixes scripts as real names do not (Latin with Cyrillic...); Han with kana or Hangul is normal; first and last in different scripts is not mixed.", False),  # noqa: E501
-    Signal("name.confusable", "bool", "True when a part hides look-alike letters of another script (Latin \"Pаul\" with a Cyrillic а), or is written entirely in look-alikes of the other part's script.", False),  # noqa: E501
-    Signal("name.has_digits", "bool", "True when either part contains a digit or other numeric character (any script).", False),  # noqa: E501
-    Signal("name.has_symbols", "bool", "True when either part contains a character that is not a letter, mark, digit, space, apostrophe (' ’ ‘ ʼ), hyphen, period or middle dot (@, !, emoji, controls, invisible formatting).", False),  # noqa: E501
-    Signal("name.max_repeat", "int", "Longest run of one identical letter (case-insensitive) in either part; 0 without letters.", 0),  # noqa: E501
-    Signal("name.repeated_chars", "bool", "True when a part has 3+ identical letters in a row (4+ in Thai, Lao, Khmer, Myanmar), a 2-letter pattern 4+ times or a 3-letter pattern 3+ times (\"lolololo\").", False),  # noqa: E501
-    Signal("name.keyboard_run", "bool", "True when a word slides along a keyboard letter row: 4+ adjacent keys (\"asdf\", \"poiu\"; 5+ for runs found in real names such as \"erty\" in Doherty), two 3-key runs (\"asdasd\"), or 5+ letters of one row with no vowel.", False),  # noqa: E501
-    Signal("name.latin_shape", "float", "How unpronounceable the worst Latin-script word is, 0.0 (shaped like a name) to 1.0 (gibberish), from letter-pair frequencies in names of ~60 languages; 0.0 for non-Latin parts and words of 3 letters or fewer.", 0.0),  # noqa: E501
-    Signal("name.gibberish", "bool", "True when name.latin_shape is 0.5 or more (a Latin word of 4+ letters shaped unlike any name).", False),  # noqa: E501
-    Signal("name.placeholder", "bool", "True for placeholder or test identities, case- and accent-insensitive: a part such as Test, Asdf, Firstname, N/A, Unknown, Null, Xxx (any letter repeated 3+ times alone), or a pair such as John Doe, Foo Bar, Mickey Mouse, Lorem Ipsum.", False),  # noqa: E501
-    Signal("name.first_equals_last", "bool", "True when both parts are non-empty and equal after case folding and accent stripping.", False),  # noqa: E501
-    Signal("name.no_letters", "bool", 'True when a non-empty part contains no letter at all ("-", ".", "123").', False),  # noqa: E501
-    Signal("name.suspicious_count", "int", "How many of mixed_script, confusable, has_digits, has_symbols, repeated_chars, keyboard_run, gibberish, placeholder and first_equals_last are true (0-9).", 0),  # noqa: E501
-)  # fmt: skip
-
+_SIGNAL_NAMES = tuple(s.name for s in SIGNALS)
 _MAX_ANALYSED = 256  # characters per part; the API limits field length anyway
 _WS_RE = re.compile(r"\s+")
+_ASCII_WORD_RE = re.compile(r"[a-z]+")
+_ASCII_DIGIT_RE = re.compile(r"[0-9]")
+_ASCII_SYMBOL_RE = re.compile(r"[^A-Za-z0-9 '\-.]")
+_ASCII_RUN_RE = re.compile(r"([a-z])\1+")
+_NON_LETTERS_RE = re.compile(r"[\W\d_]+")
 _PATTERN_RE = re.compile(r"(..)\1{3,}|(...)\1{2,}")
 # Scripts whose consonant letters legitimately repeat three times (Thai ธนนนท์).
 _LOOSE_REPEAT = frozenset({"Thai", "Lao", "Khmer", "Myanmar"})
@@ -114,55 +222,83 @@ def _classify(ch: str) -> _Class:
 class _Part:
     """Per-part facts gathered in one pass over the characters."""
 
-    __slots__ = ("text", "counts", "words", "digits", "symbols", "max_run", "repeated")
+    __slots__ = (
+        "text", "counts", "words", "digits", "symbols", "max_run", "repeated", "length",
+        "script",
+    )  # fmt: skip
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.counts: dict[str, int] = {}
-        self.words: list[str] = []
-        self.digits = self.symbols = self.repeated = False
-        self.max_run = 0
-        counts = self.counts
-        word: list[str] = []
+        self.script = ""
+        if text.isascii():
+            self._scan_ascii(text)
+        else:
+            self._scan(text)
+        if text:
+            self.script = dominant_script(self.counts)
+
+    def _scan_ascii(self, text: str) -> None:
+        """Do what :meth:`_scan` does, with regexes, for the common all-ASCII case."""
+        sample = text[:_MAX_ANALYSED]
+        lower = sample.lower()
+        self.words = words = _ASCII_WORD_RE.findall(lower)
+        letters = sum(map(len, words))
+        self.counts = {"Latin": letters} if letters else {}
+        self.digits = _ASCII_DIGIT_RE.search(sample) is not None
+        self.symbols = _ASCII_SYMBOL_RE.search(sample) is not None
+        runs = [m.end() - m.start() for m in _ASCII_RUN_RE.finditer(lower)]  # 2+ letters
+        self.max_run = max(runs) if runs else min(letters, 1)
+        self.repeated = self.max_run >= 3 or any(_PATTERN_RE.search(w) for w in words)
+        self.length = len(text)
+
+    def _scan(self, text: str) -> None:
+        sample = text[:_MAX_ANALYSED]
+        cache = _CLASS_CACHE
+        counts: dict[str, int] = {}
+        words: list[str] = []
+        digits = symbols = repeated = False
+        start = -1  # index where the current word began
+        marks = max_run = run = 0
         prev = ""
-        run = 0
-        for ch in text[:_MAX_ANALYSED]:
-            cls, script, low = _classify(ch)
+        for i, ch in enumerate(sample):
+            cls, script, low = cache.get(ch) or _classify(ch)
             if cls == _LETTER:
+                if start < 0:
+                    start = i
                 if script not in NEUTRAL:
                     counts[script] = counts.get(script, 0) + 1
                 if low == prev:
                     run += 1
-                    if run > self.max_run:
-                        self.max_run = run
                     if run >= 3 and (run >= 4 or script not in _LOOSE_REPEAT):
-                        self.repeated = True
+                        repeated = True
                 else:
                     prev = low
                     run = 1
-                    if self.max_run == 0:
-                        self.max_run = 1
-                word.append(low)
+                if run > max_run:
+                    max_run = run
                 continue
             prev = ""  # a mark makes a different letter; anything else ends the word
             if cls == _MARK:
-                word.append(ch)
+                marks += 1
+                if start < 0:
+                    start = i
                 continue
-            if word:
-                self.words.append("".join(word))
-                word = []
+            if start >= 0:
+                words.append(sample[start:i].lower())
+                start = -1
             if cls == _DIGIT:
-                self.digits = True
+                digits = True
             elif cls == _SYMBOL:
-                self.symbols = True
-        if word:
-            self.words.append("".join(word))
-        if not self.repeated:
-            self.repeated = any(_PATTERN_RE.search(w) for w in self.words)
-
-    @property
-    def script(self) -> str:
-        return dominant_script(self.counts) if self.text else ""
+                symbols = True
+        if start >= 0:
+            words.append(sample[start:].lower())
+        if len(text) > _MAX_ANALYSED:
+            marks += sum(1 for ch in text[_MAX_ANALYSED:] if _classify(ch)[0] == _MARK)
+        self.counts = counts
+        self.words = words
+        self.digits, self.symbols, self.max_run = digits, symbols, max_run
+        self.repeated = repeated or any(_PATTERN_RE.search(w) for w in words)
+        self.length = len(text) - marks
 
     def shape(self) -> float:
         """Return the worst latin_shape of the part's words, 0.0 unless mainly Latin."""
@@ -170,8 +306,10 @@ class _Part:
             return 0.0
         worst = 0.0
         for word in self.words:
-            folded = "".join(fold_letter(c) for c in word)
-            worst = max(worst, latin_shape(folded))
+            folded = word if word.isascii() else "".join(map(fold_letter, word))
+            score = latin_shape(folded)
+            if score > worst:
+                worst = score
         return worst
 
     def letters_by_script(self) -> dict[str, set[str]]:
@@ -201,6 +339,8 @@ def _confusable(part: _Part, other_script: str) -> bool:
 
 
 def _fold_key(text: str) -> str:
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -208,7 +348,7 @@ def _fold_key(text: str) -> str:
 def _placeholder(first_key: str, last_key: str) -> bool:
     compact = []
     for key in (first_key, last_key):
-        letters = "".join(c for c in key if c.isalpha())
+        letters = _NON_LETTERS_RE.sub("", key)
         if key in _PLACEHOLDER_TEXT or letters in _PLACEHOLDER_WORDS:
             return True
         if len(letters) >= 3 and len(set(letters)) == 1:
@@ -227,10 +367,6 @@ def normalize_name(value: object) -> str:
     return _WS_RE.sub(" ", unicodedata.normalize("NFC", value)).strip()
 
 
-def _length(text: str) -> int:
-    return sum(1 for ch in text if _classify(ch)[0] != _MARK)
-
-
 def check_name(first_name: str, last_name: str) -> CheckResult:
     """Normalise a first and last name and derive plausibility signals from them.
 
@@ -245,20 +381,20 @@ def check_name(first_name: str, last_name: str) -> CheckResult:
     first_key, last_key = _fold_key(first_text), _fold_key(last_text)
     shape = max(first.shape(), last.shape())
     flags = {
-        "mixed_script": is_mixed(first.counts.keys()) or is_mixed(last.counts.keys()),
-        "confusable": _confusable(first, last_script) or _confusable(last, first_script),
-        "has_digits": first.digits or last.digits,
-        "has_symbols": first.symbols or last.symbols,
-        "repeated_chars": first.repeated or last.repeated,
-        "keyboard_run": any(keyboard_run(w) for w in first.words + last.words),
-        "gibberish": shape >= 0.5,
-        "placeholder": _placeholder(first_key, last_key),
-        "first_equals_last": bool(first_key) and first_key == last_key,
+        "name.mixed_script": is_mixed(first.counts.keys()) or is_mixed(last.counts.keys()),
+        "name.confusable": _confusable(first, last_script) or _confusable(last, first_script),
+        "name.has_digits": first.digits or last.digits,
+        "name.has_symbols": first.symbols or last.symbols,
+        "name.repeated_chars": first.repeated or last.repeated,
+        "name.keyboard_run": any(keyboard_run(w) for w in first.words + last.words),
+        "name.gibberish": shape >= 0.5,
+        "name.placeholder": _placeholder(first_key, last_key),
+        "name.first_equals_last": bool(first_key) and first_key == last_key,
     }
-    signals: dict[str, SignalValue] = {
+    values: dict[str, SignalValue] = {
         "name.missing": not first_text or not last_text,
-        "name.first_length": _length(first_text),
-        "name.last_length": _length(last_text),
+        "name.first_length": first.length,
+        "name.last_length": last.length,
         "name.first_script": first_script,
         "name.last_script": last_script,
         "name.scripts": sorted(first.counts.keys() | last.counts.keys()),
@@ -266,9 +402,9 @@ def check_name(first_name: str, last_name: str) -> CheckResult:
         "name.latin_shape": shape,
         "name.no_letters": any(p.text and not p.max_run for p in (first, last)),
         "name.suspicious_count": sum(flags.values()),
+        **flags,
     }
-    for key in _SUSPICIONS:
-        signals["name." + key] = flags[key]
     return CheckResult(
-        normalized={"first_name": first_text, "last_name": last_text}, signals=signals
+        normalized={"first_name": first_text, "last_name": last_text},
+        signals={name: values[name] for name in _SIGNAL_NAMES},
     )

@@ -10,6 +10,7 @@ letters) are split where it matters for names.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Set
 
 # Not real scripts: letters shared by several scripts, and combining marks that take the
 # script of their base. Neither counts towards a part's script.
@@ -163,7 +164,7 @@ def dominant_script(counts: dict[str, int]) -> str:
     return max(counts, key=counts.__getitem__)
 
 
-def is_mixed(scripts: set[str] | frozenset[str]) -> bool:
+def is_mixed(scripts: Set[str]) -> bool:
     """Return True when one word or part mixes scripts in a way real names do not."""
     if len(scripts) < 2:
         return False

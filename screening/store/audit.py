@@ -16,7 +16,7 @@ from sqlalchemy import inspect, select
 
 from screening.policy import Policy
 from screening.store.db import Database
-from screening.store.models import Decision, DecisionEvent, PersonalData
+from screening.store.models import Base, Decision, DecisionEvent, PersonalData
 
 PERSONAL_TABLE = "personal_data"
 REVIEW_TABLE = "review_requests"
@@ -137,10 +137,27 @@ class Finding:
         return f"{where}: {self.problem}"
 
 
+def declared_non_personal() -> dict[str, Mapping[str, str]]:
+    """Return ``NON_PERSONAL`` plus every model's own ``__non_personal__`` declaration.
+
+    A model class may declare ``__non_personal__ = {column: why}``; columns it
+    lists as personal must instead be named by the policy (``__personal__``).
+    """
+    out = {table: dict(columns) for table, columns in NON_PERSONAL.items()}
+    for mapper in Base.registry.mappers:
+        cls = mapper.class_
+        declared = getattr(cls, "__non_personal__", None)
+        if declared:
+            out.setdefault(cls.__tablename__, {}).update(declared)
+    return out
+
+
 def audit_minimisation(db: Database, policy: Policy, signal_names: Iterable[str]) -> list[Finding]:
     """Return every stored column or JSON key that neither the policy nor the schema declares."""
     findings: list[Finding] = []
     stored = set(policy.stored_fields)
+    non_personal = declared_non_personal()
+    personal_by_table = _declared_personal(policy)
     inspector = inspect(db.engine)
     for table in sorted(inspector.get_table_names()):
         columns = [c["name"] for c in inspector.get_columns(table)]
@@ -156,7 +173,7 @@ def audit_minimisation(db: Database, policy: Policy, signal_names: Iterable[str]
         if table == REVIEW_TABLE:
             personal = set(policy.review_fields)
             for column in columns:
-                if column not in personal and column not in NON_PERSONAL[table]:
+                if column not in personal and column not in non_personal[table]:
                     findings.append(Finding(table, column, None, "column not declared"))
             continue
         if table == OUTBOX_TABLE and "recipient" in columns:
@@ -170,7 +187,9 @@ def audit_minimisation(db: Database, policy: Policy, signal_names: Iterable[str]
                         "notices need a stored field under 'notifications'",
                     )
                 )
-        declared = NON_PERSONAL.get(table)
+        declared = non_personal.get(table)
+        if table in personal_by_table:
+            declared = {**(declared or {}), **personal_by_table[table]}
         if declared is None:
             findings.append(
                 Finding(table, "*", None, "table neither the policy nor the schema declares")
@@ -181,6 +200,19 @@ def audit_minimisation(db: Database, policy: Policy, signal_names: Iterable[str]
                 findings.append(Finding(table, column, None, "column not declared"))
     findings.extend(_json_findings(db, policy, set(signal_names)))
     return findings
+
+
+def _declared_personal(policy: Policy) -> dict[str, dict[str, str]]:
+    """Columns that models declare as personal (``__personal__ = {column: policy field}``),
+    kept only where the policy stores that field."""
+    out: dict[str, dict[str, str]] = {}
+    stored = set(policy.stored_fields)
+    for mapper in Base.registry.mappers:
+        cls = mapper.class_
+        for column, field_name in (getattr(cls, "__personal__", None) or {}).items():
+            if field_name in stored:
+                out.setdefault(cls.__tablename__, {})[column] = f"policy field {field_name}"
+    return out
 
 
 def _json_findings(db: Database, policy: Policy, signals: set[str]) -> list[Finding]:

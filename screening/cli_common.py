@@ -1,0 +1,38 @@
+"""What every ``screening`` subcommand shares: settings, the runtime, failing clearly."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from screening.config import load_settings
+from screening.errors import ScreeningError
+
+
+def _fail(exc: ScreeningError) -> None:
+    click.echo(f"error: {exc.message}", err=True)
+    if getattr(exc, "fields", None):
+        for item in exc.fields or []:
+            where = item.get("rule") or item.get("field") or "rule set"
+            click.echo(f"  - {where}: {item.get('problem')}", err=True)
+    sys.exit(2)
+
+
+def _runtime(migrate: bool = True) -> Any:
+    from screening.runtime import Runtime
+
+    try:
+        runtime = Runtime(load_settings())
+        runtime.prepare(migrate=migrate)
+    except ScreeningError as exc:
+        _fail(exc)
+    return runtime
+
+
+def _settings() -> Any:
+    try:
+        return load_settings()
+    except ScreeningError as exc:
+        _fail(exc)
