@@ -55,8 +55,9 @@ def decide(
     active = tuple(h for h in evaluation.hits if h.mode == "active")
     shadow = tuple(h for h in evaluation.hits if h.mode == "shadow")
     base = model_score if model_score is not None else 0.0
-    risk_total = base + sum(h.weight for h in active if h.kind == "score")
-    with_shadow = base + sum(h.weight for h in evaluation.hits if h.kind == "score")
+    # Rounded so that weights analysts add up by hand (0.6 + 0.3) meet a 0.9 threshold.
+    risk_total = round(base + sum(h.weight for h in active if h.kind == "score"), 9)
+    with_shadow = round(base + sum(h.weight for h in evaluation.hits if h.kind == "score"), 9)
     score = model_score if model_score is not None else min(1.0, max(0.0, risk_total))
     outcome = outcome_for(active, risk_total, thresholds)
     reasons: tuple[Reason, ...] = (

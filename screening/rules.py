@@ -81,7 +81,8 @@ class Rule:
     description: str
     signals: tuple[str, ...]
     program: Any = field(repr=False, compare=False)
-    flat: str = field(default="", repr=False, compare=False)
+    # ``when`` with each signal path replaced by a marker (see ``_fill``).
+    template: str = field(default="", repr=False, compare=False)
 
     @property
     def action(self) -> str | dict[str, float]:
@@ -140,7 +141,7 @@ class RuleSet:
     warnings: tuple[dict[str, str], ...] = ()
     # Every rule in one CEL list expression: one execute per signup instead of one per rule.
     combined: Any = field(default=None, repr=False, compare=False)
-    inputs: tuple[tuple[str, str], ...] = field(default=(), repr=False, compare=False)
+    inputs: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
     def to_document(self) -> dict[str, Any]:
         """Return the rule set in the shape it is written in (round-trips)."""
@@ -158,9 +159,7 @@ class RuleSet:
         one is named and the others still count.
         """
         context = cel.Context()
-        add = context.add_variable
-        for name, flat in self.inputs:
-            add(flat, signals[name])
+        context.add_variable("v", [signals[name] for name in self.inputs])
         try:
             fired_all = self.combined.execute(context)
         except Exception:  # noqa: BLE001 - fall back to rule by rule to name the culprit
@@ -178,9 +177,12 @@ class RuleSet:
                 if fired:
                     hits.append(Hit(rule.id, rule.kind, rule.weight, rule.mode, rule.reason))
             return Evaluation(results=results, hits=tuple(hits), errors=errors)
-        return self._evaluate_each(context)
+        return self._evaluate_each(signals)
 
-    def _evaluate_each(self, context: Any) -> Evaluation:
+    def _evaluate_each(self, signals: Mapping[str, SignalValue]) -> Evaluation:
+        context = cel.Context()
+        for name in self.inputs:
+            context.add_variable(flat_name(name), signals[name])
         results: dict[str, bool | None] = {}
         hits: list[Hit] = []
         errors: dict[str, str] = {}
@@ -281,7 +283,14 @@ def parse_rule_set(document: Any) -> RuleSet:
     digest = hashlib.sha256(canonical.encode()).hexdigest()
     version = document.get("version")
     used = sorted({name for rule in rules for name in rule.signals})
-    combined = cel.compile("[" + ", ".join(f"({rule.flat})" for rule in rules) + "]")
+    slot = {name: i for i, name in enumerate(used)}
+    # The combined program reads every signal from one list, v[i]: converting one
+    # list into CEL costs far less than one context variable per signal.
+    combined = cel.compile(
+        "["
+        + ", ".join(f"({_fill(rule.template, lambda n: f'v[{slot[n]}]')})" for rule in rules)
+        + "]"
+    )
     return RuleSet(
         version=str(version) if version not in (None, "") else digest[:12],
         thresholds=thresholds,
@@ -289,7 +298,7 @@ def parse_rule_set(document: Any) -> RuleSet:
         digest=digest,
         warnings=tuple(warnings),
         combined=combined,
-        inputs=tuple((name, flat_name(name)) for name in used),
+        inputs=tuple(used),
     )
 
 
@@ -346,7 +355,7 @@ def _parse_rule(raw: Any, index: int, err: Any) -> Rule | None:
     description = raw.get("description", "")
     if not isinstance(description, str):
         err(rule_id, "'description' must be text")
-    program, used, flat = _compile(when, rule_id, err) if when else (None, (), "")
+    program, used, template = _compile(when, rule_id, err) if when else (None, (), "")
     if len(err.items) > before or program is None or reason is None or kind is None:
         return None
     return Rule(
@@ -359,7 +368,7 @@ def _parse_rule(raw: Any, index: int, err: Any) -> Rule | None:
         description=description,
         signals=used,
         program=program,
-        flat=flat,
+        template=template,
     )
 
 
@@ -410,7 +419,7 @@ def _compile(when: str, rule_id: str, err: Any) -> tuple[Any, tuple[str, ...], s
             return match.group(0)
         if member is not None and f"{head}.{member}" in CATALOGUE:
             used.append(f"{head}.{member}")
-            return flat_name(f"{head}.{member}") + call
+            return f"{_MARK}{head}.{member}{_MARK}{call}"
         if head in GROUPS:
             problems.append(
                 f"unknown signal '{head}.{member}'"
@@ -421,7 +430,10 @@ def _compile(when: str, rule_id: str, err: Any) -> tuple[Any, tuple[str, ...], s
             problems.append(f"unknown signal '{head}{'.' + member if member else ''}'")
         return match.group(0)
 
-    flat = _TOKENS.sub(rewrite, when)
+    if _MARK in when:
+        problems.append("contains a NUL character")
+    template = _TOKENS.sub(rewrite, when)
+    flat = _fill(template, flat_name)
     for problem in problems:
         err(rule_id, problem)
     if problems:
@@ -440,7 +452,16 @@ def _compile(when: str, rule_id: str, err: Any) -> tuple[Any, tuple[str, ...], s
         if not isinstance(result, bool):
             err(rule_id, f"must yield true or false, not {type(result).__name__}")
             return None, (), ""
-    return program, tuple(dict.fromkeys(used)), flat
+    return program, tuple(dict.fromkeys(used)), template
+
+
+_MARK = "\x00"
+_MARKED = re.compile("\x00([a-z][a-z0-9_]*\\.[a-z0-9_]+)\x00")
+
+
+def _fill(template: str, replace: Any) -> str:
+    """Replace the signal markers of a compiled template (``\\x00name\\x00``)."""
+    return _MARKED.sub(lambda m: replace(m.group(1)), template)
 
 
 _PROBE_CACHE: list[Any] = []
