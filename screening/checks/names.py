@@ -14,6 +14,7 @@ import unicodedata
 
 from screening.checks import CheckResult, Signal, SignalValue
 from screening.checks.keyboards import keyboard_run
+from screening.checks.name_placeholders import fold_key, is_placeholder
 from screening.checks.name_shape import fold_letter, latin_shape
 from screening.checks.scripts import LOOKALIKES, NEUTRAL, dominant_script, is_mixed, script_of
 
@@ -27,13 +28,15 @@ SIGNALS: tuple[Signal, ...] = (
     Signal(
         "name.first_length",
         "int",
-        "Characters in the first name after normalisation, combining marks not counted.",
+        "Characters in the first name after normalisation; combining marks and zero-width "
+        "joiners not counted.",
         0,
     ),
     Signal(
         "name.last_length",
         "int",
-        "Characters in the last name after normalisation, combining marks not counted.",
+        "Characters in the last name after normalisation; combining marks and zero-width "
+        "joiners not counted.",
         0,
     ),
     Signal(
@@ -113,7 +116,7 @@ SIGNALS: tuple[Signal, ...] = (
         "name.latin_shape",
         "float",
         "How unpronounceable the worst Latin-script word is, 0.0 (shaped like a name) "
-        "to 1.0 (gibberish), from letter-pair frequencies in names of ~60 languages; "
+        "to 1.0 (gibberish), from letter-pair frequencies in names of ~50 languages; "
         "0.0 for non-Latin parts and words of 3 letters or fewer.",
         0.0,
     ),
@@ -153,15 +156,14 @@ SIGNALS: tuple[Signal, ...] = (
     ),
 )
 
-_SIGNAL_NAMES = tuple(s.name for s in SIGNALS)
 _MAX_ANALYSED = 256  # characters per part; the API limits field length anyway
 _WS_RE = re.compile(r"\s+")
 _ASCII_WORD_RE = re.compile(r"[a-z]+")
+_ASCII_ODD_RE = re.compile(r"[^A-Za-z '\-.]")
 _ASCII_DIGIT_RE = re.compile(r"[0-9]")
 _ASCII_SYMBOL_RE = re.compile(r"[^A-Za-z0-9 '\-.]")
 _ASCII_RUN_RE = re.compile(r"([a-z])\1+")
-_NON_LETTERS_RE = re.compile(r"[\W\d_]+")
-_PATTERN_RE = re.compile(r"(..)\1{3,}|(...)\1{2,}")
+_PATTERN_RE = re.compile(r"([^ ]{2})\1{3,}|([^ ]{3})\2{2,}")
 # Scripts whose consonant letters legitimately repeat three times (Thai ธนนนท์).
 _LOOSE_REPEAT = frozenset({"Thai", "Lao", "Khmer", "Myanmar"})
 
@@ -170,31 +172,6 @@ _NAME_PUNCT = frozenset("'’‘ʼ-‐‑.·")  # · for Catalan l·l
 _JOINERS = frozenset("\u200c\u200d")  # ZWNJ/ZWJ are spelling in Persian, Indic, Sinhala
 _Class = tuple[int, str, str]  # class, script, lower-case form
 _CLASS_CACHE: dict[str, _Class] = {}
-
-# Placeholders, compared as case-folded, accent-stripped letters only ("N/A" -> "na" is
-# not used: Na is a Korean surname; the punctuated forms are in _PLACEHOLDER_TEXT).
-_PLACEHOLDER_WORDS = frozenset(
-    """test tester testing testtest testuser testname asdf asdfg asdfgh asdfghjkl qwerty
-    qwert qwertz azerty firstname lastname fname lname username yourname noname surname
-    user name admin administrator none null undefined unknown unkown anonymous anon xxx
-    xyz abc abcd abcde abcdef sample example demo fake fakename dummy lorem ipsum blah
-    blabla nobody nothing prenom nombre apellido apellidos vorname nachname cognome
-    sobrenome imie nazwisko mustermann musterfrau fulano sicrano beltrano foobar batman
-    superman spiderman""".split()
-)
-_PLACEHOLDER_TEXT = frozenset({"n/a", "n.a.", "n.a", "#n/a", "n\\a", "n.n.", "mr x", "mr. x"})
-# Real names on their own (Foo and Bar are surnames, Na Korean, Nil Turkish), placeholders
-# only together.
-_WEAK_WORDS = frozenset("foo bar baz qux first last na nil mr mrs ms x doe".split())
-_PLACEHOLDER_PAIRS = frozenset(
-    tuple(p.split())
-    for p in (
-        "john doe", "jane doe", "john roe", "jane roe", "richard roe", "baby doe",
-        "joe bloggs", "fred bloggs", "joe public", "john public", "mickey mouse",
-        "minnie mouse", "donald duck", "daisy duck", "homer simpson", "bart simpson",
-        "jan modaal", "max mustermann", "erika mustermann",
-    )
-)  # fmt: skip
 
 
 def _classify(ch: str) -> _Class:
@@ -244,11 +221,13 @@ class _Part:
         self.words = words = _ASCII_WORD_RE.findall(lower)
         letters = sum(map(len, words))
         self.counts = {"Latin": letters} if letters else {}
-        self.digits = _ASCII_DIGIT_RE.search(sample) is not None
-        self.symbols = _ASCII_SYMBOL_RE.search(sample) is not None
+        self.digits = self.symbols = False
+        if _ASCII_ODD_RE.search(sample):  # rare: anything but letters and name punctuation
+            self.digits = _ASCII_DIGIT_RE.search(sample) is not None
+            self.symbols = _ASCII_SYMBOL_RE.search(sample) is not None
         runs = [m.end() - m.start() for m in _ASCII_RUN_RE.finditer(lower)]  # 2+ letters
         self.max_run = max(runs) if runs else min(letters, 1)
-        self.repeated = self.max_run >= 3 or any(_PATTERN_RE.search(w) for w in words)
+        self.repeated = self.max_run >= 3 or _PATTERN_RE.search(" ".join(words)) is not None
         self.length = len(text)
 
     def _scan(self, text: str) -> None:
@@ -338,28 +317,6 @@ def _confusable(part: _Part, other_script: str) -> bool:
     return False
 
 
-def _fold_key(text: str) -> str:
-    if text.isascii():
-        return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def _placeholder(first_key: str, last_key: str) -> bool:
-    compact = []
-    for key in (first_key, last_key):
-        letters = _NON_LETTERS_RE.sub("", key)
-        if key in _PLACEHOLDER_TEXT or letters in _PLACEHOLDER_WORDS:
-            return True
-        if len(letters) >= 3 and len(set(letters)) == 1:
-            return True
-        compact.append(letters)
-    pair = (compact[0], compact[1])
-    if pair in _PLACEHOLDER_PAIRS or pair[::-1] in _PLACEHOLDER_PAIRS:
-        return True
-    return compact[0] in _WEAK_WORDS and compact[1] in _WEAK_WORDS
-
-
 def normalize_name(value: object) -> str:
     """Return ``value`` in NFC, trimmed, with runs of whitespace made one space."""
     if not isinstance(value, str):
@@ -377,34 +334,42 @@ def check_name(first_name: str, last_name: str) -> CheckResult:
     first_text = normalize_name(first_name)
     last_text = normalize_name(last_name)
     first, last = _Part(first_text), _Part(last_text)
-    first_script, last_script = first.script, last.script
-    first_key, last_key = _fold_key(first_text), _fold_key(last_text)
+    first_key, last_key = fold_key(first_text), fold_key(last_text)
     shape = max(first.shape(), last.shape())
-    flags = {
-        "name.mixed_script": is_mixed(first.counts.keys()) or is_mixed(last.counts.keys()),
-        "name.confusable": _confusable(first, last_script) or _confusable(last, first_script),
-        "name.has_digits": first.digits or last.digits,
-        "name.has_symbols": first.symbols or last.symbols,
-        "name.repeated_chars": first.repeated or last.repeated,
-        "name.keyboard_run": any(keyboard_run(w) for w in first.words + last.words),
-        "name.gibberish": shape >= 0.5,
-        "name.placeholder": _placeholder(first_key, last_key),
-        "name.first_equals_last": bool(first_key) and first_key == last_key,
-    }
-    values: dict[str, SignalValue] = {
+    flags = (
+        is_mixed(first.counts.keys()) or is_mixed(last.counts.keys()),
+        _confusable(first, last.script) or _confusable(last, first.script),
+        first.digits or last.digits,
+        first.symbols or last.symbols,
+        first.repeated or last.repeated,
+        any(map(keyboard_run, first.words + last.words)),
+        shape >= 0.5,
+        is_placeholder(first_key, last_key),
+        bool(first_key) and first_key == last_key,
+    )
+    mixed, confusable, digits, symbols, repeated, keyboard, gibberish, placeholder, same = flags
+    signals: dict[str, SignalValue] = {  # in SIGNALS order
         "name.missing": not first_text or not last_text,
         "name.first_length": first.length,
         "name.last_length": last.length,
-        "name.first_script": first_script,
-        "name.last_script": last_script,
+        "name.first_script": first.script,
+        "name.last_script": last.script,
         "name.scripts": sorted(first.counts.keys() | last.counts.keys()),
+        "name.mixed_script": mixed,
+        "name.confusable": confusable,
+        "name.has_digits": digits,
+        "name.has_symbols": symbols,
         "name.max_repeat": max(first.max_run, last.max_run),
+        "name.repeated_chars": repeated,
+        "name.keyboard_run": keyboard,
         "name.latin_shape": shape,
-        "name.no_letters": any(p.text and not p.max_run for p in (first, last)),
-        "name.suspicious_count": sum(flags.values()),
-        **flags,
+        "name.gibberish": gibberish,
+        "name.placeholder": placeholder,
+        "name.first_equals_last": same,
+        "name.no_letters": (bool(first_text) and not first.max_run)
+        or (bool(last_text) and not last.max_run),
+        "name.suspicious_count": sum(flags),
     }
     return CheckResult(
-        normalized={"first_name": first_text, "last_name": last_text},
-        signals={name: values[name] for name in _SIGNAL_NAMES},
+        normalized={"first_name": first_text, "last_name": last_text}, signals=signals
     )

@@ -72,7 +72,9 @@ _RANGES: tuple[tuple[int, int, str], ...] = (
     (0x1D00, 0x1D25, "Latin"),
     (0x1D26, 0x1D2A, "Greek"),
     (0x1D2B, 0x1D2B, "Cyrillic"),
-    (0x1D2C, 0x1DBF, "Latin"),
+    (0x1D2C, 0x1D65, "Latin"),
+    (0x1D66, 0x1D6A, "Greek"),  # subscript Greek letters
+    (0x1D6B, 0x1DBF, "Latin"),
     (0x1DC0, 0x1DFF, INHERITED),
     (0x1E00, 0x1EFF, "Latin"),
     (0x1F00, 0x1FFF, "Greek"),
@@ -81,6 +83,7 @@ _RANGES: tuple[tuple[int, int, str], ...] = (
     (0x2090, 0x209C, "Latin"),
     (0x20D0, 0x20FF, INHERITED),
     (0x2100, 0x214F, COMMON),  # letterlike symbols; NFC already folds K/Å/Ω signs
+    (0x2183, 0x2184, "Latin"),  # reversed C
     (0x2C60, 0x2C7F, "Latin"),
     (0x2C80, 0x2CFF, "Coptic"),
     (0x2D00, 0x2D2F, "Georgian"),
@@ -112,7 +115,9 @@ _RANGES: tuple[tuple[int, int, str], ...] = (
     (0xA9E0, 0xA9FF, "Myanmar"),
     (0xAA60, 0xAA7F, "Myanmar"),
     (0xAB00, 0xAB2F, "Ethiopic"),
-    (0xAB30, 0xAB6F, "Latin"),
+    (0xAB30, 0xAB64, "Latin"),
+    (0xAB65, 0xAB65, "Greek"),
+    (0xAB66, 0xAB6F, "Latin"),
     (0xAB70, 0xABBF, "Cherokee"),
     (0xAC00, 0xD7FF, "Hangul"),
     (0xF900, 0xFAFF, "Han"),
