@@ -132,7 +132,11 @@ def db_upgrade() -> None:
     from screening.store import Database
 
     settings = _settings()
-    Database(settings.database_url).upgrade()
+    database = Database(settings.database_url)
+    try:
+        database.upgrade()
+    finally:
+        database.dispose()
     click.echo("database is at the latest migration")
 
 

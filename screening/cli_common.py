@@ -28,6 +28,10 @@ def _runtime(migrate: bool = True) -> Any:
         runtime.prepare(migrate=migrate)
     except ScreeningError as exc:
         _fail(exc)
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        # Close pooled connections when the command ends, not at garbage collection.
+        context.call_on_close(runtime.db.dispose)
     return runtime
 
 

@@ -7,6 +7,7 @@ every worker write its samples there, and ``/metrics`` aggregates them.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable, Iterator
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -16,6 +17,7 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
+from prometheus_client.core import GaugeMetricFamily
 
 SCREENINGS = Counter(
     "screening_decisions_total", "Signups screened, by automated outcome.", ["outcome"]
@@ -35,10 +37,30 @@ ERRORS = Counter("screening_http_errors_total", "Error responses, by code.", ["c
 REPLAYS = Counter("screening_idempotent_replays_total", "Screenings answered from a stored result.")
 
 
-def render() -> tuple[bytes, str]:
-    """Return the exposition text and its content type (all workers' samples if multiprocess)."""
+class StateCollector:
+    """Gauges read from the database at scrape time (shared by every process)."""
+
+    def __init__(self, gauges: Callable[[], Iterable[tuple[str, str, float]]]) -> None:
+        self._gauges = gauges
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        for name, help_text, value in self._gauges():
+            yield GaugeMetricFamily(name, help_text, value=value)
+
+
+def render(gauges: Callable[[], Iterable[tuple[str, str, float]]]) -> tuple[bytes, str]:
+    """Return the exposition text and its content type.
+
+    Args:
+        gauges: yields ``(name, help, value)`` of state read at scrape time, such
+            as overdue reviews and breaches.
+    """
+    registry = CollectorRegistry()
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
-        return generate_latest(registry), CONTENT_TYPE_LATEST
-    return generate_latest(), CONTENT_TYPE_LATEST
+        body = generate_latest(registry)
+    else:
+        body = generate_latest()
+    state = CollectorRegistry()
+    state.register(StateCollector(gauges))
+    return body + generate_latest(state), CONTENT_TYPE_LATEST

@@ -7,9 +7,11 @@ new version being published (no restart, no shared memory needed).
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from screening.checks.emails import DomainResolver
@@ -21,10 +23,12 @@ from screening.rules import RuleSet, load_rule_set, parse_rule_set
 from screening.screen import warm_up
 from screening.store import Database
 from screening.store import rulesets as ruleset_store
+from screening.store.reviews import overdue_count
 from screening.store.velocity import DatabaseVelocity, Keys, RedisVelocity, VelocityStore
 from screening.velocity import identifiers
 
 MODEL_VERSION_NONE = "none"
+log = logging.getLogger("screening.runtime")
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,8 @@ class Runtime:
         )
         warm_up()
         self.model_version = MODEL_VERSION_NONE
+        # Extra gauge sources (session -> [(name, help, value)]), e.g. overdue breaches.
+        self.gauge_sources: list[Any] = []
         self.scorer: Any = None
 
     def velocity_keys(self, normalized: Any, signals: Any) -> Keys:
@@ -104,6 +110,25 @@ class Runtime:
             kind: (self.pseudonyms.make(kind, value), self.pseudonyms.candidates(kind, value))
             for kind, value in identifiers(normalized, signals).items()
         }
+
+    def state_gauges(self) -> list[tuple[str, str, float]]:
+        """Return gauges of stored state for /metrics: overdue reviews (and more as added)."""
+        gauges: list[tuple[str, str, float]] = []
+        try:
+            with self.db.session() as session:
+                today = datetime.now(UTC).date()
+                gauges.append(
+                    (
+                        "screening_reviews_overdue",
+                        "Open review requests past their due date (GDPR Art. 12(3)).",
+                        float(overdue_count(session, today)),
+                    )
+                )
+                for extra in self.gauge_sources:
+                    gauges.extend(extra(session))
+        except Exception:  # noqa: BLE001 - metrics must answer even when the database does not
+            log.warning("state gauges unavailable", extra={"event": "metrics"})
+        return gauges
 
     def prepare(self, *, migrate: bool) -> None:
         """Apply migrations (if asked) and seed the shipped rule set into an empty database."""

@@ -42,10 +42,11 @@ def run(settings: Settings, *, host: str, port: int, workers: int) -> None:
     app = create_app(settings)
     runtime = app.extensions["screening"]
     db = runtime.db.url.render_as_string(hide_password=True)
+    command = sys.argv[0] if sys.argv and sys.argv[0].endswith("screening") else "screening"
     print(
         f"screening: listening on http://{host}:{port}  (database {db}, "
         f"rules {runtime.rules.current().version}, policy {runtime.policy.version})\n"
-        "screening: create an API key with:  screening keys create --scope screen\n"
+        f"screening: create an API key with:  {command} keys create --scope screen\n"
         f"screening: API docs at http://{host}:{port}/docs",
         file=sys.stderr,
         flush=True,

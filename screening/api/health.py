@@ -41,7 +41,8 @@ def readyz() -> Any:
 @bp.get("/metrics")
 def metrics_endpoint() -> Any:
     """Prometheus metrics (no personal data in any label)."""
-    body, content_type = metrics.render()
+    runtime: Runtime = current_app.extensions["screening"]
+    body, content_type = metrics.render(runtime.state_gauges)
     return Response(body, content_type=content_type)
 
 

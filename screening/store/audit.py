@@ -9,8 +9,11 @@ facts, signal names against the catalogue. Anything else is a finding.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import inspect, select
 
@@ -137,12 +140,21 @@ class Finding:
         return f"{where}: {self.problem}"
 
 
+def _import_model_modules() -> None:
+    """Import every ``screening.store.models_*`` module so their tables are declared."""
+    package = Path(__file__).resolve().parent
+    for info in pkgutil.iter_modules([str(package)]):
+        if info.name.startswith("models_"):
+            importlib.import_module(f"screening.store.{info.name}")
+
+
 def declared_non_personal() -> dict[str, Mapping[str, str]]:
     """Return ``NON_PERSONAL`` plus every model's own ``__non_personal__`` declaration.
 
     A model class may declare ``__non_personal__ = {column: why}``; columns it
     lists as personal must instead be named by the policy (``__personal__``).
     """
+    _import_model_modules()
     out = {table: dict(columns) for table, columns in NON_PERSONAL.items()}
     for mapper in Base.registry.mappers:
         cls = mapper.class_
