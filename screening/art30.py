@@ -40,7 +40,7 @@ def render_record(policy: Policy) -> str:
         basis = bases[spec.lawful_basis]["article"]
         if spec.lawful_basis_assumption:
             basis += " (assumption)"
-        storage = spec.storage
+        storage: str = spec.storage
         if spec.derived:
             storage += f" (only {', '.join(spec.derived)} is kept)"
         lines.append(

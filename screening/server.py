@@ -10,7 +10,7 @@ from gunicorn.app.base import BaseApplication
 from screening.config import Settings
 
 
-class _Gunicorn(BaseApplication):  # type: ignore[misc]
+class _Gunicorn(BaseApplication):
     def __init__(self, app: Any, options: dict[str, Any]) -> None:
         self.application = app
         self.options = options

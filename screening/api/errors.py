@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, cast
 
 from flask import Flask, Response, jsonify
 from pydantic import ValidationError
@@ -62,7 +62,8 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> Response:
         if exc.response is not None:
-            return exc.response  # already rendered, e.g. by validation_error_response
+            # Already rendered, e.g. by validation_error_response.
+            return cast(Response, exc.response)
         cls = _HTTP.get(exc.code or 400, errors.ApiError)
         error = cls()
         if exc.code == 413:

@@ -20,6 +20,7 @@ from screening.api.schemas import (
     ReviewPath,
     ReviewRequestBody,
     ReviewsQuery,
+    error_responses,
 )
 from screening.api.screenings import token_hash
 from screening.errors import NotFound, ValidationFailed
@@ -35,7 +36,7 @@ bp = APIBlueprint(
     abp_tags=[Tag(name="reviews", description="Contests and the human-review queue")],
     abp_security=[{"bearer": []}],
 )
-ERRORS = {code: ErrorResponse for code in (400, 401, 403, 404, 409, 413, 415, 422, 429)}
+ERRORS = error_responses(400, 401, 403, 404, 409, 413, 415, 422, 429)
 
 
 @bp.post(

@@ -92,6 +92,11 @@ class ErrorResponse(BaseModel):
     error: ErrorBody
 
 
+def error_responses(*codes: int) -> dict[str | int, Any]:
+    """Return the OpenAPI ``responses`` entries for the error statuses a view can answer."""
+    return {code: ErrorResponse for code in codes}
+
+
 class RuleSetDocument(BaseModel):
     """A rule set in the shape of rules/default.yaml (or send YAML text)."""
 

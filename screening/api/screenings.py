@@ -19,10 +19,10 @@ from sqlalchemy.exc import IntegrityError
 from screening import metrics
 from screening.api.auth import principal, requires
 from screening.api.schemas import (
-    ErrorResponse,
     IdempotencyHeader,
     ScreeningRequest,
     ScreeningResponse,
+    error_responses,
 )
 from screening.chain import canonical_json
 from screening.errors import IdempotencyMismatch, StorageError
@@ -39,7 +39,7 @@ bp = APIBlueprint(
     abp_tags=[Tag(name="screenings", description="Screen a signup")],
     abp_security=[{"bearer": []}],
 )
-ERRORS = {code: ErrorResponse for code in (400, 401, 403, 413, 415, 422)}
+ERRORS = error_responses(400, 401, 403, 413, 415, 422)
 
 
 def token_hash(token: str) -> str:

@@ -148,7 +148,7 @@ def _import_model_modules() -> None:
             importlib.import_module(f"screening.store.{info.name}")
 
 
-def declared_non_personal() -> dict[str, Mapping[str, str]]:
+def declared_non_personal() -> dict[str, dict[str, str]]:
     """Return ``NON_PERSONAL`` plus every model's own ``__non_personal__`` declaration.
 
     A model class may declare ``__non_personal__ = {column: why}``; columns it

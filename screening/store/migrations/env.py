@@ -11,7 +11,7 @@ engine = config.attributes.get("engine")
 if engine is None:  # pragma: no cover - only when alembic is run by hand
     from sqlalchemy import create_engine
 
-    engine = create_engine(config.get_main_option("sqlalchemy.url"))
+    engine = create_engine(config.get_main_option("sqlalchemy.url") or "")
 
 with engine.connect() as connection:
     context.configure(
