@@ -240,3 +240,35 @@ def test_tampering_is_detected_and_named(client: Any, runtime: Any, screen_key: 
     assert checked == 2
     assert [b.decision_id for b in breaks] == [decision["decision_id"]]
     assert other["decision_id"] not in str(breaks)
+
+
+@pytest.fixture
+def strict_client(settings: dict[str, Any], backend: str) -> Any:
+    from screening.app import create_app
+
+    app = create_app({**settings, "customer_rate_limit_per_minute": 3})
+    yield app.test_client(), app.extensions["screening"]
+    app.extensions["screening"].db.dispose()
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_customer_endpoints_are_rate_limited(strict_client: Any) -> None:
+    from screening.store.keys import create_key
+
+    client, runtime = strict_client
+    with runtime.db.session() as session:
+        _row, key = create_key(session, ["screen"], name="rate-test")
+    decision = declined(client, key)
+    url = f"/v1/decisions/{decision['decision_id']}"
+    statuses = [client.get(url, headers=auth(decision["contest_token"])).status_code
+                for _ in range(5)]
+    assert statuses[:3] == [200, 200, 200]
+    assert statuses[3:] == [429, 429]
+    limited = client.get(url, headers=auth(decision["contest_token"]))
+    assert limited.get_json()["error"]["code"] == "rate_limited"
+    assert int(limited.headers["Retry-After"]) > 0
+    # Screening itself is not limited: one backend sends every signup with one key.
+    assert all(
+        client.post("/v1/screenings", json=signup(), headers=auth(key)).status_code == 201
+        for _ in range(5)
+    )
