@@ -215,3 +215,34 @@ class RateLimitCounter(Base):
     key: Mapped[str] = mapped_column(String(120), primary_key=True)
     window: Mapped[int] = mapped_column(Integer, primary_key=True)
     count: Mapped[int] = mapped_column(Integer)
+
+
+class Checkpoint(Base):
+    """A hash over every decision recorded in a time window, chained to the previous one.
+
+    Per-decision hashes show a record was changed; checkpoints also show that a
+    record was removed or slipped in afterwards. They are made off the request
+    path (``screening audit checkpoint``, e.g. from cron).
+    """
+
+    __tablename__ = "checkpoints"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime())
+    window_end: Mapped[datetime] = mapped_column(UTCDateTime())
+    decisions: Mapped[int] = mapped_column(Integer)
+    digest: Mapped[str] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __non_personal__ = {
+        "id": "number",
+        "window_start": "time",
+        "window_end": "time",
+        "decisions": "count",
+        "digest": "hash of decision hashes",
+        "prev_hash": "hash",
+        "hash": "hash",
+        "created_at": "time",
+    }

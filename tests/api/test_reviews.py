@@ -260,8 +260,9 @@ def test_customer_endpoints_are_rate_limited(strict_client: Any) -> None:
         _row, key = create_key(session, ["screen"], name="rate-test")
     decision = declined(client, key)
     url = f"/v1/decisions/{decision['decision_id']}"
-    statuses = [client.get(url, headers=auth(decision["contest_token"])).status_code
-                for _ in range(5)]
+    statuses = [
+        client.get(url, headers=auth(decision["contest_token"])).status_code for _ in range(5)
+    ]
     assert statuses[:3] == [200, 200, 200]
     assert statuses[3:] == [429, 429]
     limited = client.get(url, headers=auth(decision["contest_token"]))
@@ -272,3 +273,29 @@ def test_customer_endpoints_are_rate_limited(strict_client: Any) -> None:
         client.post("/v1/screenings", json=signup(), headers=auth(key)).status_code == 201
         for _ in range(5)
     )
+
+
+def test_checkpoints_reveal_a_removed_decision(client: Any, runtime: Any, screen_key: str) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import delete
+
+    from screening.store.checkpoints import make_checkpoint, verify_checkpoints
+    from screening.store.models import DecisionEvent, PersonalData
+
+    ids = [
+        declined(client, screen_key, email=f"p{i}@mailinator.com")["decision_id"] for i in range(3)
+    ]
+    later = datetime.now(UTC) + timedelta(minutes=5)
+    with runtime.db.session() as session:
+        checkpoint = make_checkpoint(session, now=later)
+        assert checkpoint is not None and checkpoint.decisions == 3
+        assert make_checkpoint(session, now=later) is None  # nothing new to cover
+        assert verify_checkpoints(session) == []
+    with runtime.db.session() as session:
+        for table in (DecisionEvent, PersonalData):
+            session.execute(delete(table).where(table.decision_id == ids[1]))
+        session.execute(delete(Decision).where(Decision.id == ids[1]))
+    with runtime.db.session() as session:
+        problems = verify_checkpoints(session)
+    assert len(problems) == 1 and "covered 3 decisions, now 2" in problems[0]
