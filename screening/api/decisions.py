@@ -6,7 +6,6 @@ does, so a token never reveals whether a decision exists.
 
 from __future__ import annotations
 
-import hmac
 from typing import Any
 
 from flask import current_app, g
@@ -15,7 +14,7 @@ from flask_openapi3 import APIBlueprint, Tag
 from screening.api.auth import requires
 from screening.api.ratelimit import limit_customer
 from screening.api.schemas import DecisionPath, ErrorResponse
-from screening.api.screenings import token_hash
+from screening.api.tokens import token_matches
 from screening.errors import NotFound
 from screening.runtime import Runtime
 from screening.store import decisions as store
@@ -59,9 +58,7 @@ def get_decision(path: DecisionPath) -> Any:
         token = g.get("contest_token")
         if token is not None:
             limit_customer(runtime, path.decision_id)
-            if decision is None or not hmac.compare_digest(
-                decision.contest_token_hash, token_hash(token)
-            ):
+            if decision is None or not token_matches(decision, token):
                 raise NotFound("No decision matches this id and token.")
             latest = review_store.latest_request(session, decision.id)
             return customer_view(runtime, decision, store.events(session, decision.id), latest)

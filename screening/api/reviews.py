@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -22,7 +21,7 @@ from screening.api.schemas import (
     ReviewsQuery,
     error_responses,
 )
-from screening.api.screenings import token_hash
+from screening.api.tokens import token_matches
 from screening.errors import NotFound, ValidationFailed
 from screening.runtime import Runtime
 from screening.store import decisions as decision_store
@@ -55,9 +54,7 @@ def contest(path: DecisionPath, body: ReviewRequestBody) -> Any:
     now = datetime.now(UTC)
     with runtime.db.session() as session:
         decision = decision_store.get(session, path.decision_id)
-        if decision is None or not hmac.compare_digest(
-            decision.contest_token_hash, token_hash(token)
-        ):
+        if decision is None or not token_matches(decision, token):
             raise NotFound("No decision matches this id and token.")
         created = store.create(
             session, decision, statement=body.statement, corrections=corrections, now=now

@@ -5,9 +5,7 @@ The decision is committed before the response is sent: a 2xx means it is stored.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import secrets
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -24,6 +22,7 @@ from screening.api.schemas import (
     ScreeningResponse,
     error_responses,
 )
+from screening.api.tokens import new_token, token_hash
 from screening.chain import canonical_json
 from screening.errors import IdempotencyMismatch, StorageError
 from screening.runtime import Runtime
@@ -40,10 +39,6 @@ bp = APIBlueprint(
     abp_security=[{"bearer": []}],
 )
 ERRORS = error_responses(400, 401, 403, 413, 415, 422)
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @bp.post("/screenings", responses={201: ScreeningResponse, **ERRORS})
@@ -72,7 +67,7 @@ def create_screening(body: ScreeningRequest, header: IdempotencyHeader) -> Any:
         today=now.date(),
         resolver=runtime.resolver,
     )
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     decision_id = store.new_decision_id()
     keys = runtime.velocity_keys(checked.normalized, checked.signals)
     try:
@@ -189,7 +184,7 @@ def _replay(runtime: Runtime, session: Any, existing: Decision, body_text: str) 
         existing.request_hmac, "request", body_text
     ):
         raise IdempotencyMismatch()
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     existing.contest_token_hash = token_hash(token)
     now = datetime.now(UTC)
     store.append_event(session, existing.id, "contest_token_reissued", {}, actor="api", at=now)

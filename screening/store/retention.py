@@ -77,6 +77,8 @@ def scrub(session: Session, decision: Decision, *, reason: str, at: datetime, ac
     decision.email_hmac = None
     decision.external_ref_hmac = None
     decision.request_hmac = None
+    # The contest token lives as long as the decision's data: no hash matches "".
+    decision.contest_token_hash = ""
     decision.scrubbed_at = at
     append_event(session, decision.id, "scrubbed", {"reason": reason}, actor=actor, at=at)
 

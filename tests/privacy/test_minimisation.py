@@ -160,6 +160,9 @@ def test_after_retention_no_personal_data_remains(
         row = session.get(Decision, answers[0]["decision_id"])
         assert row is not None and row.scrubbed_at is not None and row.signals
     assert again.scrubbed == 0  # idempotent
+    # The contest token lives as long as the decision's data.
+    url = f"/v1/decisions/{answers[0]['decision_id']}"
+    assert client.get(url, headers=auth(answers[0]["contest_token"])).status_code == 404
 
 
 def test_the_audit_finds_nothing_outside_the_policy(
