@@ -57,6 +57,9 @@ class Settings:
     log_level: str = "INFO"
     smtp_url: str = ""
     smtp_from: str = "no-reply@localhost"
+    # Optional: the host's endpoint told (HMAC-signed) when a review changes an outcome.
+    webhook_url: str = ""
+    webhook_secret: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -87,6 +90,8 @@ _ENV_MAP = {
     "SCREENING_LOG_LEVEL": "log_level",
     "SCREENING_SMTP_URL": "smtp_url",
     "SCREENING_SMTP_FROM": "smtp_from",
+    "SCREENING_WEBHOOK_URL": "webhook_url",
+    "SCREENING_WEBHOOK_SECRET": "webhook_secret",
 }
 
 
@@ -174,6 +179,11 @@ def load_settings(
     if not settings.database_url:
         db = (settings.instance_path / "screening.sqlite3").resolve()
         settings = replace(settings, database_url=f"sqlite:///{db}")
+    if settings.webhook_url and len(settings.webhook_secret) < MIN_SECRET_LENGTH:
+        raise ConfigError(
+            f"SCREENING_WEBHOOK_SECRET must have at least {MIN_SECRET_LENGTH} characters "
+            "when SCREENING_WEBHOOK_URL is set"
+        )
     if settings.max_body_bytes < 1024:
         raise ConfigError("SCREENING_MAX_BODY_BYTES must be at least 1024")
     return settings

@@ -176,6 +176,7 @@ def resolve(path: ReviewPath, body: ResolutionBody) -> Any:
             label=body.label,
             analyst=principal().name,
             now=datetime.now(UTC),
+            notify_host=bool(runtime.settings.webhook_url),
         )
         return _summary(item)
 

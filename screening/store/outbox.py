@@ -7,7 +7,12 @@ Bodies are fixed texts with ids, dates and outcomes: no names, no addresses.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import smtplib
+import time
+import urllib.request
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from email.message import EmailMessage
@@ -54,6 +59,70 @@ def queue_for_decision(
     if personal is None or not personal.email:
         return None
     return queue(session, kind, personal.email, decision_id=decision_id, now=now, **facts)
+
+
+def queue_webhook(
+    session: Session, event: str, payload: dict[str, Any], *, now: datetime
+) -> OutboxMessage:
+    """Queue a callback to the host; the payload holds ids and outcomes only."""
+    message = OutboxMessage(
+        kind="webhook",
+        decision_id=payload.get("decision_id"),
+        recipient=None,
+        subject=event,
+        body=json.dumps({"event": event, **payload}, sort_keys=True),
+        status="pending",
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    session.add(message)
+    session.flush()
+    return message
+
+
+def webhook_sender(url: str, secret: str, *, timeout: float = 10.0) -> Sender:
+    """Return a sender that POSTs a webhook body, signed with HMAC-SHA256.
+
+    The host checks ``X-Screening-Signature: sha256=<hex>`` over
+    ``<X-Screening-Timestamp>.<body>`` with the shared secret, and rejects old
+    timestamps to stop replays. Any non-2xx answer is a failure (retried).
+    """
+
+    def send(message: OutboxMessage) -> None:
+        timestamp = str(int(time.time()))
+        body = message.body.encode()
+        signature = hmac.new(
+            secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256
+        ).hexdigest()
+        request = urllib.request.Request(
+            url,
+            data=body,
+            method="POST",
+            headers={
+                "Content-Type": "application/json",
+                "X-Screening-Timestamp": timestamp,
+                "X-Screening-Signature": f"sha256={signature}",
+                "X-Screening-Delivery": str(message.id),
+            },
+        )
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            if not 200 <= response.status < 300:
+                raise ConnectionError(f"webhook answered {response.status}")
+
+    return send
+
+
+def dispatcher(senders: dict[str, Sender], default: Sender | None) -> Sender:
+    """Route each notice to the sender for its kind (webhooks vs. e-mail)."""
+
+    def send(message: OutboxMessage) -> None:
+        chosen = senders.get(message.kind, default)
+        if chosen is None:
+            raise LookupError(f"no sender configured for {message.kind}")
+        chosen(message)
+
+    return send
 
 
 def queue(

@@ -111,6 +111,7 @@ def resolve(
     label: str | None,
     analyst: str,
     now: datetime,
+    notify_host: bool = False,
 ) -> ReviewRequest:
     """Record a human decision: a new event; the automated outcome is never overwritten."""
     request = _get_for_update(session, request_id)
@@ -129,6 +130,20 @@ def resolve(
     outbox.queue_for_decision(
         session, "review_resolved", request.decision_id, now=now, outcome=outcome
     )
+    decision = session.get(Decision, request.decision_id)
+    if notify_host and decision is not None and decision.outcome != outcome:
+        outbox.queue_webhook(
+            session,
+            "decision.outcome_changed",
+            {
+                "decision_id": request.decision_id,
+                "review_request_id": request.id,
+                "automated_outcome": decision.outcome,
+                "outcome": outcome,
+                "resolved_at": now.isoformat().replace("+00:00", "Z"),
+            },
+            now=now,
+        )
     return request
 
 
