@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_openapi3 import Info, OpenAPI
 
-from screening import api, logs
+from screening import api, logs, web
 from screening.api.errors import validation_error_response
 from screening.config import Settings, load_settings
 from screening.runtime import Runtime
@@ -49,4 +49,5 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> OpenAPI:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["screening"] = runtime
     api.register(app)
+    web.register(app)
     return app
