@@ -65,20 +65,8 @@ def queue_webhook(
     session: Session, event: str, payload: dict[str, Any], *, now: datetime
 ) -> OutboxMessage:
     """Queue a callback to the host; the payload holds ids and outcomes only."""
-    message = OutboxMessage(
-        kind="webhook",
-        decision_id=payload.get("decision_id"),
-        recipient=None,
-        subject=event,
-        body=json.dumps({"event": event, **payload}, sort_keys=True),
-        status="pending",
-        attempts=0,
-        next_attempt_at=now,
-        created_at=now,
-    )
-    session.add(message)
-    session.flush()
-    return message
+    body = json.dumps({"event": event, **payload}, sort_keys=True)
+    return _add(session, "webhook", payload.get("decision_id"), None, event, body, now)
 
 
 def webhook_sender(url: str, secret: str, *, timeout: float = 10.0) -> Sender:
@@ -138,12 +126,24 @@ def queue(
     values = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in facts.items()}
     values["decision_id"] = decision_id or ""
     values["outcome_text"] = OUTCOME_TEXT.get(str(facts.get("outcome")), "")
+    return _add(session, kind, decision_id, recipient, subject, template.format(**values), now)
+
+
+def _add(
+    session: Session,
+    kind: str,
+    decision_id: str | None,
+    recipient: str | None,
+    subject: str,
+    body: str,
+    now: datetime,
+) -> OutboxMessage:
     message = OutboxMessage(
         kind=kind,
         decision_id=decision_id,
         recipient=recipient,
         subject=subject,
-        body=template.format(**values),
+        body=body,
         status="pending",
         attempts=0,
         next_attempt_at=now,
