@@ -36,6 +36,8 @@ ALLOWED_FIELDS = frozenset(
         "event",
         "version",
         "breach_id",
+        "request_id",
+        "right",
         "replayed",
         "discarded_count",
     }

@@ -16,7 +16,7 @@ from typing import Any
 
 from screening.checks.emails import DomainResolver
 from screening.config import Settings
-from screening.errors import RuleSetError
+from screening.errors import ConfigError, RuleSetError
 from screening.policy import Policy, load_policy
 from screening.pseudonyms import Pseudonymizer
 from screening.rules import RuleSet, load_rule_set, parse_rule_set
@@ -24,6 +24,7 @@ from screening.screen import warm_up
 from screening.store import Database
 from screening.store import rulesets as ruleset_store
 from screening.store.reviews import overdue_count
+from screening.store.subjects import is_restricted, signup_pseudonyms
 from screening.store.velocity import DatabaseVelocity, Keys, RedisVelocity, VelocityStore
 from screening.velocity import identifiers
 
@@ -130,10 +131,22 @@ class Runtime:
             log.warning("state gauges unavailable", extra={"event": "metrics"})
         return gauges
 
+    def excluded_from_processing(self, session: Any, normalized: Any) -> bool:
+        """Tell whether a signup's subject restricted or objected to processing.
+
+        Such a signup is screened and stored, but must not be counted in, or
+        recorded for, velocity: call :meth:`velocity_keys` only when this is False.
+        """
+        return is_restricted(session, signup_pseudonyms(self.pseudonyms, normalized))
+
     def prepare(self, *, migrate: bool) -> None:
         """Apply migrations (if asked) and seed the shipped rule set into an empty database."""
         if migrate:
             self.db.upgrade()
+        elif not self.db.is_migrated():
+            raise ConfigError(
+                "the database schema is missing or out of date: run `screening db upgrade`"
+            )
         with self.db.session() as session:
             if ruleset_store.latest_id(session) is None:
                 ruleset_store.publish(

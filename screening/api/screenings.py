@@ -29,6 +29,7 @@ from screening.runtime import Runtime
 from screening.screen import Screened, evaluate, run_checks
 from screening.store import decisions as store
 from screening.store.models import Decision
+from screening.store.velocity import Keys
 
 log = logging.getLogger("screening.screenings")
 bp = APIBlueprint(
@@ -69,10 +70,14 @@ def create_screening(body: ScreeningRequest, header: IdempotencyHeader) -> Any:
     )
     token = new_token()
     decision_id = store.new_decision_id()
-    keys = runtime.velocity_keys(checked.normalized, checked.signals)
+    keys: Keys = {}
     try:
         # One transaction: count velocity, decide, record. Nothing is kept if any step fails.
         with runtime.db.session() as session:
+            # A subject who restricted or objected to processing is screened and stored,
+            # but neither counted in nor recorded for velocity.
+            if not runtime.excluded_from_processing(session, checked.normalized):
+                keys = runtime.velocity_keys(checked.normalized, checked.signals)
             velocity = runtime.velocity.record_and_count(session, keys, decision_id, now)
             screened = evaluate(checked, live.rule_set, extra=velocity, scorer=runtime.scorer)
             new = _new_decision(

@@ -1,7 +1,241 @@
-"""Placeholder: filled in by the subjects work."""
+"""Data-subject rights over HTTP (scope ``admin``): export, erasure, rectification, and flags.
+
+The subject is named in the JSON body (``email`` or ``external_ref``), never in
+a URL, since URLs end up in access logs. Every call is recorded as a rights
+request (``GET /v1/subjects/requests`` lists them) and answered at once.
+"""
 
 from __future__ import annotations
 
-from flask_openapi3 import APIBlueprint
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any, Literal
 
-bp = APIBlueprint("subjects", __name__, url_prefix="/v1", abp_security=[{"bearer": []}])
+from flask import current_app
+from flask_openapi3 import APIBlueprint, Tag
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StringConstraints
+from sqlalchemy.exc import SQLAlchemyError
+
+from screening.api.auth import principal, requires
+from screening.api.schemas import ErrorResponse
+from screening.errors import Conflict, StorageError, ValidationFailed
+from screening.runtime import Runtime
+from screening.store import rights, subject_export
+from screening.store import subjects as store
+
+log = logging.getLogger("screening.subjects")
+bp = APIBlueprint(
+    "subjects",
+    __name__,
+    url_prefix="/v1",
+    abp_tags=[Tag(name="subjects", description="Data-subject rights (GDPR Art. 15-21)")],
+    abp_security=[{"bearer": []}],
+)
+ERRORS: dict[str | int, Any] = {code: ErrorResponse for code in (400, 401, 403, 409, 413, 415, 422)}
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+Value = Annotated[str, StringConstraints(max_length=320)]
+
+
+class SubjectBody(BaseModel):
+    """Names the subject by exactly one of ``email`` or ``external_ref``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    email: Annotated[str, StringConstraints(min_length=1, max_length=320)] | None = None
+    external_ref: Annotated[str, StringConstraints(min_length=1, max_length=128)] | None = None
+    operator_note: Annotated[str, StringConstraints(max_length=2000)] | None = Field(
+        default=None,
+        description="How identity was checked (kept with the request; must not quote the "
+        "subject's data).",
+    )
+    received_at: AwareDatetime | None = Field(
+        default=None,
+        description="When the request reached support (default: now); the answer is due one "
+        "calendar month later.",
+    )
+
+
+class AccountStatusBody(SubjectBody):
+    active_services: StrictBool
+
+
+class FlagBody(SubjectBody):
+    lift: StrictBool = Field(default=False, description="true lifts the flag (recorded).")
+
+
+class RectificationBody(SubjectBody):
+    corrections: dict[str, Value | dict[str, Value | None]] = Field(
+        description="Stored fields to correct; address by its parts (null removes an optional "
+        "part)."
+    )
+
+
+class RequestsQuery(BaseModel):
+    right: (
+        Literal["access", "erasure", "rectification", "restriction", "objection", "account_status"]
+        | None
+    ) = None
+    limit: Annotated[int, Field(ge=1, le=200)] = 50
+    cursor: Annotated[str, StringConstraints(max_length=100)] | None = None
+
+
+def _subject(body: SubjectBody) -> store.Subject:
+    named = [k for k in store.KINDS if getattr(body, k) is not None]
+    if len(named) != 1:
+        problem = "give exactly one of email or external_ref"
+        raise ValidationFailed(
+            "Name the subject by exactly one of email or external_ref.",
+            fields=[{"field": k, "problem": problem} for k in (named or store.KINDS)],
+        )
+    subject = store.Subject.named(named[0], str(getattr(body, named[0])))
+    if not subject.value:
+        raise ValidationFailed(
+            f"{subject.kind} is empty.", fields=[{"field": subject.kind, "problem": "is empty"}]
+        )
+    return subject
+
+
+def _start(session: Any, runtime: Runtime, body: SubjectBody, right: str, now: datetime) -> Any:
+    """Find the subject's records and open the request record (checks the operator note)."""
+    if body.received_at is not None and body.received_at > now:
+        raise ValidationFailed(
+            "received_at is in the future.",
+            fields=[{"field": "received_at", "problem": "is in the future"}],
+        )
+    records = store.find(session, runtime.pseudonyms, _subject(body))
+    store.check_note(body.operator_note, records)
+    request = store.new_request(
+        records,
+        right,
+        received_at=body.received_at,
+        note=body.operator_note,
+        actor=principal().name,
+        now=now,
+    )
+    return records, request
+
+
+def _logged(request: Any) -> dict[str, Any]:
+    log.info(
+        "rights request",
+        extra={
+            "request_id": request.id,
+            "right": request.right,
+            "outcome": request.outcome,
+            "count": request.actions.get("decisions", 0),
+        },
+    )
+    return store.request_view(request)
+
+
+@bp.put("/subjects/account-status", responses={**ERRORS})
+@requires("admin")
+def account_status(body: AccountStatusBody) -> Any:
+    """Record whether the subject's account has active services (erasure needs none)."""
+    runtime: Runtime = current_app.extensions["screening"]
+    now = datetime.now(UTC)
+    with runtime.db.session() as session:
+        records, request = _start(session, runtime, body, "account_status", now)
+        store.set_account_status(
+            session, runtime.pseudonyms, records, request, active=body.active_services, now=now
+        )
+        return _logged(request)
+
+
+@bp.post("/subjects/export", responses={**ERRORS})
+@requires("admin")
+def export(body: SubjectBody) -> Any:
+    """Access and portability: one JSON document with everything stored about the subject."""
+    runtime: Runtime = current_app.extensions["screening"]
+    now = datetime.now(UTC)
+    with runtime.db.session() as session:
+        records, request = _start(session, runtime, body, "access", now)
+        request.actions = {"decisions": len(records.decisions)}
+        store.mark_decisions(session, records, request, now=now)
+        store.save(session, request)
+        document = subject_export.build(session, runtime.policy, records, request, now=now)
+        _logged(request)
+        return document
+
+
+@bp.post("/subjects/erasure", responses={**ERRORS})
+@requires("admin")
+def erasure(body: SubjectBody) -> Any:
+    """Erase the subject's personal data; 409 (recorded) while the account has active services."""
+    runtime: Runtime = current_app.extensions["screening"]
+    now = datetime.now(UTC)
+    with runtime.db.session() as session:
+        records, request = _start(session, runtime, body, "erasure", now)
+        rights.erase(session, runtime.pseudonyms, runtime.velocity, records, request, now=now)
+        answer = _logged(request)
+    if request.outcome == "refused":
+        why = rights.REFUSALS[str(request.reason)]
+        raise Conflict(f"{why} (recorded as request {request.id})")
+    if request.outcome == "completed":
+        try:
+            runtime.db.compact()
+        except SQLAlchemyError as exc:
+            raise StorageError("Erased, but compacting the database failed; retry.") from exc
+    return answer
+
+
+@bp.patch("/subjects", responses={**ERRORS})
+@requires("admin")
+def rectification(body: RectificationBody) -> Any:
+    """Correct the subject's stored fields (recorded without the old values)."""
+    runtime: Runtime = current_app.extensions["screening"]
+    now = datetime.now(UTC)
+    rights.check_corrections(runtime.policy, body.corrections)
+    with runtime.db.session() as session:
+        records, request = _start(session, runtime, body, "rectification", now)
+        rights.rectify(
+            session, runtime.pseudonyms, runtime.policy, records, request, body.corrections, now=now
+        )
+        return _logged(request)
+
+
+def _flag(body: FlagBody, right: str) -> Any:
+    runtime: Runtime = current_app.extensions["screening"]
+    now = datetime.now(UTC)
+    with runtime.db.session() as session:
+        records, request = _start(session, runtime, body, right, now)
+        store.set_flag(session, runtime.velocity, records, request, lift=body.lift, now=now)
+        return _logged(request)
+
+
+@bp.post("/subjects/restriction", responses={**ERRORS})
+@requires("admin")
+def restriction(body: FlagBody) -> Any:
+    """Restrict processing (Art. 18): data only stored; out of velocity, backtests, training."""
+    return _flag(body, "restriction")
+
+
+@bp.post("/subjects/objection", responses={**ERRORS})
+@requires("admin")
+def objection(body: FlagBody) -> Any:
+    """Record an objection (Art. 21): the subject's data leaves velocity, backtests and training."""
+    return _flag(body, "objection")
+
+
+@bp.get("/subjects/requests", responses={401: ErrorResponse, 403: ErrorResponse})
+@requires("admin")
+def requests(query: RequestsQuery) -> Any:
+    """The register of rights requests, newest first; page with `next`."""
+    runtime: Runtime = current_app.extensions["screening"]
+    before = _cursor(query.cursor) if query.cursor else None
+    with runtime.db.session() as session:
+        rows = store.register(session, right=query.right, limit=query.limit + 1, before=before)
+        page = [store.request_view(r) for r in rows[: query.limit]]
+    answer: dict[str, Any] = {"items": page}
+    if len(rows) > query.limit:
+        last = rows[query.limit - 1]
+        answer["next"] = f"{(last.received_at - EPOCH) // timedelta(microseconds=1)}~{last.id}"
+    return answer
+
+
+def _cursor(text: str) -> tuple[datetime, str]:
+    micros, _, rid = text.partition("~")
+    try:
+        return EPOCH + timedelta(microseconds=int(micros)), rid
+    except (ValueError, OverflowError) as exc:
+        raise ValidationFailed("cursor is not one this API gave out.") from exc

@@ -81,6 +81,19 @@ class Database:
         except SQLAlchemyError:
             return False
 
+    def is_migrated(self) -> bool:
+        """Tell whether the schema is at the newest migration this release ships."""
+        from alembic.runtime.migration import MigrationContext
+        from alembic.script import ScriptDirectory
+
+        head = ScriptDirectory.from_config(self.alembic_config()).get_current_head()
+        try:
+            with self.engine.connect() as conn:
+                current = MigrationContext.configure(conn).get_current_revision()
+        except SQLAlchemyError:
+            return False
+        return current == head
+
     def upgrade(self, revision: str = "head") -> None:
         """Apply Alembic migrations up to ``revision``."""
         from alembic import command  # imported here: the CLI and start-up need it, requests don't

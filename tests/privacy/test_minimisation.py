@@ -177,5 +177,9 @@ def test_the_audit_names_a_column_the_policy_does_not_list(runtime: Any) -> None
 
     with runtime.db.engine.begin() as conn:
         conn.execute(text("ALTER TABLE personal_data ADD COLUMN gender VARCHAR(10)"))
-    findings = audit_minimisation(runtime.db, runtime.policy, CATALOGUE)
+    try:
+        findings = audit_minimisation(runtime.db, runtime.policy, CATALOGUE)
+    finally:  # the PostgreSQL schema outlives this test
+        with runtime.db.engine.begin() as conn:
+            conn.execute(text("ALTER TABLE personal_data DROP COLUMN gender"))
     assert [(f.table, f.column) for f in findings] == [("personal_data", "gender")]
