@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 
-from screening import velocity
+from screening import lists, velocity
 from screening.checks import Signal, SignalValue, addresses, age, emails, names, phones
 
 
@@ -31,6 +31,7 @@ CATALOGUE: Mapping[str, Signal] = _catalogue(
         addresses.SIGNALS,
         age.SIGNALS,
         velocity.SIGNALS,
+        lists.SIGNALS,
     )
 )
 GROUPS: frozenset[str] = frozenset(name.split(".", 1)[0] for name in CATALOGUE)

@@ -1,23 +1,35 @@
-"""Rule sets over HTTP: read the live one, validate, simulate one signup, publish."""
+"""Rule sets over HTTP: read, validate, simulate, publish, roll back, shadow report, backtest."""
 
 from __future__ import annotations
 
 import json
+import logging
+import time
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from flask import current_app, request
 from flask_openapi3 import APIBlueprint, Tag
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from screening.api.auth import principal, requires
-from screening.api.schemas import ErrorResponse, ScreeningRequest, ValidationReport
-from screening.errors import RuleSetError
-from screening.rules import parse_rule_set, parse_rule_text, validate_rule_set
+from screening.api.schemas import (
+    ErrorResponse,
+    ScreeningRequest,
+    ValidationReport,
+    error_responses,
+)
+from screening.backtest import parse_since, shadow_summary
+from screening.errors import NotFound, RuleSetError, ValidationFailed
+from screening.rulecheck import locate
+from screening.rules import RuleSet, parse_rule_set, parse_rule_text, validate_rule_set
 from screening.runtime import Runtime
 from screening.screen import evaluate, run_checks
 from screening.signals import CATALOGUE
 from screening.store import rulesets as store
+from screening.store.lists import list_signals
 
+log = logging.getLogger("screening.rules")
 bp = APIBlueprint(
     "rules",
     __name__,
@@ -25,7 +37,39 @@ bp = APIBlueprint(
     abp_tags=[Tag(name="rules", description="Analysts' rule sets")],
     abp_security=[{"bearer": []}],
 )
-ERRORS = {code: ErrorResponse for code in (400, 401, 403, 413, 415, 422)}
+ERRORS = error_responses(400, 401, 403, 404, 409, 413, 415, 422)
+# A backtest over HTTP replays at most this many of the window's newest decisions
+# (the CLI has no cap); about 10 s on one core.
+API_BACKTEST_LIMIT = 100_000
+Since = Annotated[str, StringConstraints(min_length=2, max_length=40)]
+
+
+class HistoryQuery(BaseModel):
+    limit: Annotated[int, Field(ge=1, le=500)] = 50
+
+
+class VersionPath(BaseModel):
+    version: Annotated[str, StringConstraints(max_length=64)]
+
+
+class RollbackBody(BaseModel):
+    """The earlier version to make live again (published as a new version)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    note: Annotated[str, StringConstraints(max_length=500)] = ""
+
+
+class ShadowQuery(BaseModel):
+    since: Since = "7d"
+    limit: Annotated[int, Field(ge=0, le=1000)] = 100
+
+
+class BacktestQuery(BaseModel):
+    """For a YAML body (the rule set itself): the window."""
+
+    since: Since = "30d"
 
 
 def accepts_yaml(func: Any) -> Any:
@@ -33,11 +77,43 @@ def accepts_yaml(func: Any) -> Any:
     return func
 
 
-def _document() -> Any:
-    """Return the rule-set document sent as JSON or as YAML text."""
+def _document() -> tuple[Any, str]:
+    """Return the rule-set document sent as JSON or as YAML text, and that text."""
+    text = request.get_data(as_text=True)
+    if not text.strip():
+        raise RuleSetError(
+            "Send a rule set as JSON or YAML.", errors=[{"rule": None, "problem": "no body"}]
+        )
     if request.mimetype == "application/json":
-        return json.loads(request.get_data())
-    return parse_rule_text(request.get_data(as_text=True))
+        return json.loads(text), text
+    return parse_rule_text(text), text
+
+
+def _since(text: str, now: datetime) -> datetime:
+    try:
+        return parse_since(text, now)
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), fields=[{"field": "since", "problem": str(exc)}]) from exc
+
+
+def _compile(document: Any, text: str | None) -> RuleSet:
+    """Compile a rule set; on errors, raise them with their positions in ``text``."""
+    try:
+        return parse_rule_set(document)
+    except RuleSetError as exc:
+        errors = locate(exc.errors, document=document, text=text)
+        raise RuleSetError(_refusal(errors), errors=errors) from exc
+
+
+def _refusal(errors: list[dict[str, Any]]) -> str:
+    first = errors[0] if errors else {}
+    where = f"rule {first['rule']!r}" if first.get("rule") else "the rule set"
+    line = f" (line {first['line']})" if first.get("line") else ""
+    more = f" and {len(errors) - 1} more problem(s)" if len(errors) > 1 else ""
+    return (
+        f"The rule set was refused: {where}{line}: {first.get('problem')}{more}. "
+        "The live version stays active."
+    )
 
 
 @bp.get("/rules", responses={401: ErrorResponse, 403: ErrorResponse})
@@ -65,40 +141,161 @@ def get_signals() -> Any:
 @requires("analyst", "admin")
 @accepts_yaml
 def validate_rules() -> Any:
-    """Check a rule set (JSON, or YAML with Content-Type: application/yaml) without storing it."""
+    """Check a rule set (JSON, or YAML with Content-Type: application/yaml) without storing it.
+
+    Errors name the rule and its line (and column, for a CEL syntax error).
+    Warnings include rules that would have fired on none, or on more than half,
+    of the last 1,000 decisions of the last 30 days.
+    """
+    runtime: Runtime = current_app.extensions["screening"]
     try:
-        document = _document()
+        document, text = _document()
     except RuleSetError as exc:
-        return {"valid": False, "errors": exc.errors, "warnings": []}
+        return {"valid": False, "errors": exc.errors, "warnings": [], "history": None}
     errors, warnings = validate_rule_set(document)
-    return {"valid": not errors, "errors": errors, "warnings": warnings}
+    if errors:
+        located = locate(errors, document=document, text=text)
+        return {"valid": False, "errors": located, "warnings": warnings, "history": None}
+    rule_set = parse_rule_set(document)
+    with runtime.db.session() as session:
+        recent, replayed = store.recent_warnings(session, rule_set, now=datetime.now(UTC))
+    return {
+        "valid": True,
+        "errors": [],
+        "warnings": [*warnings, *recent],
+        "history": {"decisions": replayed, "days": store.HISTORY_DAYS},
+    }
 
 
 @bp.put("/rules", responses={**ERRORS})
 @requires("admin")
 @accepts_yaml
 def put_rules() -> Any:
-    """Publish a new rule-set version; it goes live in every process within seconds."""
+    """Publish a new rule-set version; it goes live in every process within seconds.
+
+    A rule set with any error is refused (422, naming each rule, its line and
+    the problem) and the live version stays active. The answer carries the diff
+    against the previous version and the history warnings.
+    """
     runtime: Runtime = current_app.extensions["screening"]
-    rule_set = parse_rule_set(_document())
+    document, text = _document()
+    rule_set = _compile(document, text)
     author = principal().name
+    now = datetime.now(UTC)
     with runtime.db.session() as session:
+        warnings, _replayed = store.recent_warnings(session, rule_set, now=now)
         row = store.publish(session, rule_set, author=author)
-        version, created = row.version, row.created_at
+        answer = store.describe(session, row)
     runtime.rules.invalidate()
+    log.info("rule set published", extra={"version": answer["version"], "count": answer["rules"]})
+    return {**answer, "warnings": warnings}, 201
+
+
+@bp.get("/rules/history", responses={401: ErrorResponse, 403: ErrorResponse})
+@requires("analyst", "admin")
+def rules_history(query: HistoryQuery) -> Any:
+    """List published versions, newest first: author, time, note and what each changed."""
+    runtime: Runtime = current_app.extensions["screening"]
+    with runtime.db.session() as session:
+        items = [store.describe(session, row) for row in store.history(session, query.limit)]
+    return {"items": items}
+
+
+@bp.get("/rules/versions/<version>", responses={**ERRORS})
+@requires("analyst", "admin")
+def rules_version(path: VersionPath) -> Any:
+    """Return one published version: its record and the rule set itself."""
+    runtime: Runtime = current_app.extensions["screening"]
+    with runtime.db.session() as session:
+        row = store.by_version(session, path.version)
+        if row is None:
+            raise NotFound(f"No rule-set version is labelled {path.version!r}.")
+        return {**store.describe(session, row), "rule_set": store.document_of(row)}
+
+
+@bp.post("/rules/rollback", responses={**ERRORS})
+@requires("admin")
+def rollback(body: RollbackBody) -> Any:
+    """Make an earlier version live again, by publishing a copy of it as a new version."""
+    runtime: Runtime = current_app.extensions["screening"]
+    with runtime.db.session() as session:
+        row = store.rollback(session, body.version, author=principal().name, note=body.note)
+        answer = store.describe(session, row)
+    runtime.rules.invalidate()
+    log.info("rule set rolled back", extra={"version": answer["version"]})
+    return answer, 201
+
+
+@bp.get("/rules/shadow", responses={**ERRORS})
+@requires("analyst", "admin")
+def shadow(query: ShadowQuery) -> Any:
+    """Shadow hits since ``since`` (``7d``, ``24h`` or ISO 8601) and the outcomes they imply."""
+    runtime: Runtime = current_app.extensions["screening"]
+    since = _since(query.since, datetime.now(UTC))
+    with runtime.db.session() as session:
+        counts = store.outcome_counts(session, since=since)
+        report = shadow_summary(
+            store.shadow_decisions(session, since=since), counts, limit=query.limit
+        )
+    return {"since": _iso(since), **report}
+
+
+@bp.post("/rules/backtest", responses={**ERRORS})
+@requires("analyst", "admin")
+@accepts_yaml
+def backtest(query: BacktestQuery) -> Any:
+    """Replay a candidate rule set over recorded decisions (their stored signals).
+
+    Send ``{"rule_set": {...} or "<YAML text>", "since": "30d"}`` as JSON, or the
+    rule set as YAML (Content-Type: application/yaml) with ``?since=30d``.
+    Answers the outcome transitions (current -> candidate), hits per rule and,
+    where reviews left fraud/legitimate labels, precision, recall and the
+    confusion matrices. At most the window's newest 100,000 decisions.
+    """
+    runtime: Runtime = current_app.extensions["screening"]
+    now = datetime.now(UTC)
+    if request.mimetype == "application/json" or not request.get_data():
+        body = json.loads(request.get_data() or b"{}")
+        unknown = sorted(set(body) - {"rule_set", "since"})
+        if unknown or "rule_set" not in body:
+            raise ValidationFailed(
+                'Send {"rule_set": ..., "since"?: ...}.',
+                fields=[{"field": name, "problem": "unknown field"} for name in unknown]
+                or [{"field": "rule_set", "problem": "required"}],
+            )
+        raw, since_text = body["rule_set"], body.get("since", "30d")
+        if not isinstance(since_text, str):
+            raise ValidationFailed("since must be text such as 30d.")
+        text = raw if isinstance(raw, str) else None
+        document = parse_rule_text(raw) if isinstance(raw, str) else raw
+    else:
+        text = request.get_data(as_text=True)
+        document, since_text = parse_rule_text(text), query.since
+    since = _since(since_text, now)
+    rule_set = _compile(document, text)
+    started = time.perf_counter()
+    with runtime.db.session() as session:
+        in_window = store.recorded_count(session, since=since)
+        result, left_out = store.replay(
+            session, rule_set, since=since, limit=API_BACKTEST_LIMIT, newest_first=True
+        )
+    report = result.report()
     return {
-        "version": version,
-        "digest": rule_set.digest,
-        "author": author,
-        "created_at": created.astimezone(UTC).isoformat().replace("+00:00", "Z"),
-        "rules": len(rule_set.rules),
-    }, 201
+        "since": _iso(since),
+        "excluded": left_out,
+        "truncated": in_window > API_BACKTEST_LIMIT,
+        "seconds": round(time.perf_counter() - started, 3),
+        **report,
+    }
 
 
 @bp.post("/rules/simulate", responses={**ERRORS})
 @requires("analyst", "admin")
 def simulate(body: ScreeningRequest) -> Any:
-    """Screen one signup against the live rules, recording nothing: every signal and rule result."""
+    """Screen one signup against the live rules, recording nothing: every signal and rule result.
+
+    List signals are looked up; velocity signals are 0 (counting would record the signup).
+    """
     runtime: Runtime = current_app.extensions["screening"]
     minimised = runtime.policy.minimise(request.get_json(silent=True) or {})
     live = runtime.rules.current()
@@ -109,7 +306,10 @@ def simulate(body: ScreeningRequest) -> Any:
         today=datetime.now(UTC).date(),
         resolver=runtime.resolver,
     )
-    screened = evaluate(checked, live.rule_set, scorer=runtime.scorer)
+    # Lists are read, not written: simulating records nothing. Velocity counts stay 0.
+    with runtime.db.session() as session:
+        listed = list_signals(session, runtime, checked.normalized, checked.signals)
+    screened = evaluate(checked, live.rule_set, extra=listed, scorer=runtime.scorer)
     decision = screened.decision
     return {
         "rules_version": live.version,
@@ -132,3 +332,7 @@ def simulate(body: ScreeningRequest) -> Any:
         ],
         "discarded_fields": minimised.discarded,
     }
+
+
+def _iso(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")

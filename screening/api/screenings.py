@@ -28,6 +28,7 @@ from screening.errors import IdempotencyMismatch, StorageError
 from screening.runtime import Runtime
 from screening.screen import Screened, evaluate, run_checks
 from screening.store import decisions as store
+from screening.store.lists import list_signals
 from screening.store.models import Decision
 from screening.store.velocity import Keys
 
@@ -79,7 +80,10 @@ def create_screening(body: ScreeningRequest, header: IdempotencyHeader) -> Any:
             if not runtime.excluded_from_processing(session, checked.normalized):
                 keys = runtime.velocity_keys(checked.normalized, checked.signals)
             velocity = runtime.velocity.record_and_count(session, keys, decision_id, now)
-            screened = evaluate(checked, live.rule_set, extra=velocity, scorer=runtime.scorer)
+            listed = list_signals(session, runtime, checked.normalized, checked.signals, now=now)
+            screened = evaluate(
+                checked, live.rule_set, extra={**velocity, **listed}, scorer=runtime.scorer
+            )
             new = _new_decision(
                 runtime,
                 screened,

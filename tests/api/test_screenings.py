@@ -49,7 +49,11 @@ def test_screening_answers_the_contract(client: Any, screen_key: str, runtime: A
     assert normalized["phone"] == "+32470582197"
     assert normalized["address"]["country"] == "BE"
     assert "notes" not in normalized["address"]
-    assert data["versions"] == {"rules": "v1", "model": "none", "policy": runtime.policy.version}
+    assert data["versions"] == {
+        "rules": "v1",
+        "model": runtime.model_version,
+        "policy": runtime.policy.version,
+    }
     with runtime.db.session() as session:
         row = session.get(Decision, data["decision_id"])
         assert row is not None and row.outcome == "approve"

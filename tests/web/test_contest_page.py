@@ -74,7 +74,7 @@ def test_a_customer_reads_the_decision_and_asks_for_a_review(
     page.click("button[type=submit]")
     page.wait_for_selector("#sent:not([hidden])")
     assert "A person will review" in page.inner_text("#sent")
-    assert "being handled" in page.inner_text("#review")
+    page.wait_for_selector("#review:has-text('being handled')")  # the page reloads the view
     assert page.is_hidden("#contest")
 
     queue = client.get("/v1/reviews", headers=auth(analyst_key)).get_json()["items"]

@@ -1,0 +1,230 @@
+"""Block and allow lists in the database: entries, their change log, and matching a signup.
+
+Emails, phones and addresses are stored as keyed pseudonyms
+(``pseudonyms.make(kind, canonical value)``), email domains as plain names.
+Lookups try every configured HMAC key (``pseudonyms.candidates``), so entries
+made before a key rotation still match. Every add and remove appends a row to
+``list_changes`` with who and when.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from screening.checks import SignalValue
+from screening.errors import Conflict, NotFound
+from screening.lists import SIGNALS, no_matches, screening_values, signal_name
+from screening.pseudonyms import Pseudonymizer
+from screening.store.models_lists import ListChange, ListEntry
+
+__all__ = ["SIGNALS", "add", "entries", "find", "history", "list_signals", "remove"]
+
+
+class HasPseudonyms(Protocol):
+    pseudonyms: Pseudonymizer
+
+
+@dataclass(frozen=True)
+class Keys:
+    """The stored key of a value (current HMAC key) and every key that still matches it."""
+
+    current: str
+    every: tuple[str, ...]
+
+
+def keys_for(pseudonyms: Pseudonymizer, kind: str, value: str) -> Keys:
+    """Return the keys of a canonical value (see :func:`screening.lists.canonical`)."""
+    if kind == "email_domain":
+        return Keys(value, (value,))
+    return Keys(pseudonyms.make(kind, value), tuple(pseudonyms.candidates(kind, value)))
+
+
+def _active(now: datetime) -> Any:
+    return or_(ListEntry.expires_at.is_(None), ListEntry.expires_at > now)
+
+
+def find(
+    session: Session,
+    pseudonyms: Pseudonymizer,
+    kind: str,
+    value: str,
+    *,
+    list_name: str | None = None,
+) -> list[ListEntry]:
+    """Return the entries (expired ones too) that list a canonical value."""
+    stmt = select(ListEntry).where(
+        ListEntry.kind == kind, ListEntry.key.in_(keys_for(pseudonyms, kind, value).every)
+    )
+    if list_name is not None:
+        stmt = stmt.where(ListEntry.list_name == list_name)
+    return list(session.scalars(stmt.order_by(ListEntry.id)))
+
+
+def add(
+    session: Session,
+    pseudonyms: Pseudonymizer,
+    *,
+    list_name: str,
+    kind: str,
+    value: str,
+    reason: str,
+    expires_at: datetime | None,
+    actor: str,
+    now: datetime,
+) -> ListEntry:
+    """List a canonical value and record the change.
+
+    Raises:
+        Conflict: the value is already on that list (under any HMAC key).
+    """
+    existing = find(session, pseudonyms, kind, value, list_name=list_name)
+    if existing:
+        raise Conflict(f"This value is already on the {list_name} list (entry {existing[0].id}).")
+    entry = ListEntry(
+        list_name=list_name,
+        kind=kind,
+        key=keys_for(pseudonyms, kind, value).current,
+        reason=reason[:200],
+        expires_at=expires_at,
+        created_by=actor[:100],
+        created_at=now,
+    )
+    session.add(entry)
+    session.flush()
+    _record(session, entry, "add", actor, now)
+    return entry
+
+
+def remove(session: Session, entry_id: int, *, actor: str, now: datetime) -> ListEntry:
+    """Delete an entry and record the change (the log keeps no value, only the entry's id).
+
+    Raises:
+        NotFound: no entry has that id.
+    """
+    entry = session.get(ListEntry, entry_id)
+    if entry is None:
+        raise NotFound(f"No list entry has id {entry_id}.")
+    _record(session, entry, "remove", actor, now)
+    session.delete(entry)
+    session.flush()
+    return entry
+
+
+def _record(session: Session, entry: ListEntry, action: str, actor: str, now: datetime) -> None:
+    session.add(
+        ListChange(
+            entry_id=entry.id,
+            action=action,
+            list_name=entry.list_name,
+            kind=entry.kind,
+            reason=entry.reason,
+            expires_at=entry.expires_at,
+            actor=actor[:100],
+            at=now,
+        )
+    )
+    session.flush()
+
+
+def entries(
+    session: Session,
+    *,
+    list_name: str | None = None,
+    kind: str | None = None,
+    active_at: datetime | None = None,
+    limit: int = 100,
+    after_id: int | None = None,
+) -> list[ListEntry]:
+    """Return entries by id; only those in force at ``active_at`` when given."""
+    stmt = select(ListEntry)
+    if list_name is not None:
+        stmt = stmt.where(ListEntry.list_name == list_name)
+    if kind is not None:
+        stmt = stmt.where(ListEntry.kind == kind)
+    if active_at is not None:
+        stmt = stmt.where(_active(active_at))
+    if after_id is not None:
+        stmt = stmt.where(ListEntry.id > after_id)
+    return list(session.scalars(stmt.order_by(ListEntry.id).limit(limit)))
+
+
+def history(session: Session, *, limit: int = 100) -> list[ListChange]:
+    """Return the latest list changes, newest first."""
+    stmt = select(ListChange).order_by(ListChange.id.desc()).limit(limit)
+    return list(session.scalars(stmt))
+
+
+def list_signals(
+    session: Session,
+    runtime: HasPseudonyms,
+    normalized: Mapping[str, Any],
+    signals: Mapping[str, SignalValue] | None = None,
+    *,
+    now: datetime | None = None,
+) -> dict[str, SignalValue]:
+    """Return the ``list.*`` signals of one screened signup (one indexed query).
+
+    Args:
+        session: the screening's session.
+        runtime: anything with ``pseudonyms`` (the service's Runtime).
+        normalized: the signup's normalised fields (``Checked.normalized``).
+        signals: its check signals, if at hand (``email.domain`` is taken from them).
+        now: the time of the screening (expired entries do not match).
+    """
+    out = no_matches()
+    values = screening_values(normalized, signals)
+    if not values:
+        return out
+    pseudonyms = runtime.pseudonyms
+    wanted: dict[tuple[str, str], str] = {}
+    for kind, listed in values.items():
+        for value in listed:
+            for key in keys_for(pseudonyms, kind, value).every:
+                wanted[(kind, key)] = value
+    stmt = select(ListEntry.list_name, ListEntry.kind, ListEntry.key).where(
+        ListEntry.key.in_(sorted({key for _kind, key in wanted})),
+        _active(now or datetime.now(UTC)),
+    )
+    for list_name, kind, key in session.execute(stmt):
+        if (kind, key) in wanted:
+            out[signal_name(list_name, kind)] = True
+            out["list.blocked" if list_name == "block" else "list.allowed"] = True
+    return out
+
+
+def describe(entry: ListEntry, now: datetime) -> dict[str, Any]:
+    """Return an entry for analysts: domains by name, other values only as pseudonyms."""
+    return {
+        "id": entry.id,
+        "list": entry.list_name,
+        "kind": entry.kind,
+        "key": entry.key,
+        "reason": entry.reason,
+        "expires_at": _iso(entry.expires_at),
+        "expired": entry.expires_at is not None and entry.expires_at <= now,
+        "created_by": entry.created_by,
+        "created_at": _iso(entry.created_at),
+    }
+
+
+def describe_change(change: ListChange) -> dict[str, Any]:
+    return {
+        "entry_id": change.entry_id,
+        "action": change.action,
+        "list": change.list_name,
+        "kind": change.kind,
+        "reason": change.reason,
+        "expires_at": _iso(change.expires_at),
+        "actor": change.actor,
+        "at": _iso(change.at),
+    }
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.astimezone(UTC).isoformat().replace("+00:00", "Z")

@@ -1,0 +1,77 @@
+"""Done-when: a burst of 25 signups from one actor is held from the 4th on by the shipped rules,
+while 1,000 ordinary signups interleaved with it are not affected.
+
+On SQLite the velocity counters live in the database; on PostgreSQL in Redis
+(``redis://127.0.0.1:6379/15``, flushed first). Without Redis the PostgreSQL
+run skips with a message, unless ``CI`` is set, where that is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+
+from screening.synth import burst, legitimate
+from tests.helpers import auth
+
+REDIS_URL = os.environ.get("SCREENING_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+ORDINARY = 1000
+BURST = 25
+
+
+def _redis_or_skip() -> None:
+    import redis
+
+    try:
+        client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+        client.flushdb()
+        client.close()
+    except redis.RedisError as exc:
+        message = f"Redis is not reachable at {REDIS_URL} ({type(exc).__name__}); start it"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message} (CI is set, so this is a failure)")
+        pytest.skip(message)
+
+
+@pytest.fixture
+def settings(settings: dict[str, Any], backend: str) -> dict[str, Any]:
+    """PostgreSQL runs count velocity in Redis; SQLite runs in the database."""
+    if backend == "postgresql":
+        _redis_or_skip()
+        return {**settings, "redis_url": REDIS_URL}
+    return settings
+
+
+@pytest.mark.slow
+def test_a_burst_is_held_from_the_fourth_signup_and_ordinary_people_are_not(
+    client: Any, screen_key: str, runtime: Any, backend: str
+) -> None:
+    assert type(runtime.velocity).__name__ == (
+        "RedisVelocity" if backend == "postgresql" else "DatabaseVelocity"
+    )
+    actor = burst(BURST, seed=4)
+    ordinary = legitimate(ORDINARY, seed=4)
+    assert len({row.actor for row in actor}) == 1
+    # The burst's signups are spread through the ordinary ones, one every 40.
+    sequence = list(ordinary)
+    for n, row in enumerate(actor):
+        sequence.insert(n * 41, row)
+
+    outcomes: dict[str, list[tuple[str, list[str]]]] = {"burst": [], "ordinary": []}
+    for row in sequence:
+        response = client.post("/v1/screenings", json=row.body, headers=auth(screen_key))
+        assert response.status_code == 201, response.get_json()
+        data = response.get_json()
+        who = "burst" if row in actor else "ordinary"
+        outcomes[who].append((data["outcome"], [r["code"] for r in data["reasons"]]))
+
+    held = [outcome != "approve" for outcome, _codes in outcomes["burst"]]
+    assert held[3:] == [True] * (BURST - 3), outcomes["burst"]
+    assert all("signup_velocity" in codes for outcome, codes in outcomes["burst"][3:]), outcomes[
+        "burst"
+    ]
+    not_approved = [(o, c) for o, c in outcomes["ordinary"] if o != "approve"]
+    assert not_approved == [], not_approved
+    assert len(outcomes["ordinary"]) == ORDINARY
