@@ -10,17 +10,22 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from screening.checks import SignalValue
 from screening.checks.emails import DomainResolver
 from screening.config import Settings
 from screening.errors import ConfigError, RuleSetError
+from screening.model.artifact import LoadedModel
+from screening.model.artifact import load as load_model
+from screening.model.scoring import ExplainingScorer
 from screening.policy import Policy, load_policy
 from screening.pseudonyms import Pseudonymizer
 from screening.rules import RuleSet, load_rule_set, parse_rule_set
-from screening.screen import warm_up
+from screening.screen import ModelScorer, NameScorer, warm_up
 from screening.store import Database
 from screening.store import rulesets as ruleset_store
 from screening.store.reviews import overdue_count
@@ -100,10 +105,30 @@ class Runtime:
             RedisVelocity(settings.redis_url) if settings.redis_url else DatabaseVelocity()
         )
         warm_up()
-        self.model_version = MODEL_VERSION_NONE
+        # A missing, altered or mismatched artifact raises ModelError: the service never
+        # starts without the model its manifest describes.
+        self.model: LoadedModel = load_model(settings.model_path)
+        self.model_version: str = self.model.version
         # Extra gauge sources (session -> [(name, help, value)]), e.g. overdue breaches.
         self.gauge_sources: list[Any] = []
-        self.scorer: Any = None
+        self.scorer: ModelScorer = self.model.scorer
+        self.name_scorer: NameScorer = self.model.name_scorer
+
+    def explain(self, signals: Mapping[str, SignalValue]) -> list[dict[str, Any]]:
+        """Return the model's top contributions to one decision's score (signed, plain words).
+
+        Pass the decision's full signals (``Screened.signals``); the result is what the
+        decision's ``contributions`` column stores.
+        """
+        return self.model.scorer.explain(signals)
+
+    def explaining_scorer(self) -> ExplainingScorer:
+        """Return a scorer for one decision that keeps its explanation (features computed once).
+
+        ``scorer = runtime.explaining_scorer()``; ``evaluate(..., scorer=scorer)``; then
+        ``scorer.contributions`` is what :meth:`explain` would return for those signals.
+        """
+        return ExplainingScorer(self.model.scorer)
 
     def velocity_keys(self, normalized: Any, signals: Any) -> Keys:
         """Return the pseudonyms velocity counts for one signup: current and still-matching."""

@@ -24,6 +24,8 @@ from screening.rules import Evaluation, RuleSet
 from screening.signals import CATALOGUE
 
 ModelScorer = Callable[[Mapping[str, SignalValue]], float]
+# (first name, last name) -> plausibility in [0, 1]; see screening.model.names.NameScorer.
+NameScorer = Callable[[str, str], float]
 
 
 _warmed = False
@@ -74,6 +76,7 @@ def run_checks(
     policy: Policy,
     today: date,
     resolver: DomainResolver | None = None,
+    name_scorer: NameScorer | None = None,
 ) -> Checked:
     """Run the field checks on a minimised signup.
 
@@ -83,6 +86,7 @@ def run_checks(
         policy: supplies the minimum age.
         today: the UTC date of the screening (for the age check).
         resolver: optional DNS check for email domains.
+        name_scorer: optional name model; gives ``name.plausibility`` (else its default).
     """
     first, last = _text(kept.get("first_name")), _text(kept.get("last_name"))
     address: Mapping[str, Any] = kept.get("address") or {}
@@ -107,6 +111,10 @@ def run_checks(
     signals: dict[str, SignalValue] = {}
     for result in (name, email, phone, addr, age):
         signals.update(result.signals)
+    if name_scorer is not None:
+        signals["name.plausibility"] = name_scorer(
+            name.normalized["first_name"], name.normalized["last_name"]
+        )
 
     normalized: dict[str, Any] = {}
     if "first_name" in kept:

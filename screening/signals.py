@@ -11,6 +11,7 @@ from types import MappingProxyType
 
 from screening import lists, velocity
 from screening.checks import Signal, SignalValue, addresses, age, emails, names, phones
+from screening.model import signals as model_signals
 
 
 def _catalogue(groups: Iterable[tuple[Signal, ...]]) -> Mapping[str, Signal]:
@@ -32,6 +33,7 @@ CATALOGUE: Mapping[str, Signal] = _catalogue(
         age.SIGNALS,
         velocity.SIGNALS,
         lists.SIGNALS,
+        model_signals.SIGNALS,
     )
 )
 GROUPS: frozenset[str] = frozenset(name.split(".", 1)[0] for name in CATALOGUE)

@@ -305,6 +305,7 @@ def simulate(body: ScreeningRequest) -> Any:
         policy=runtime.policy,
         today=datetime.now(UTC).date(),
         resolver=runtime.resolver,
+        name_scorer=runtime.name_scorer,
     )
     # Lists are read, not written: simulating records nothing. Velocity counts stay 0.
     with runtime.db.session() as session:

@@ -68,6 +68,7 @@ def create_screening(body: ScreeningRequest, header: IdempotencyHeader) -> Any:
         policy=runtime.policy,
         today=now.date(),
         resolver=runtime.resolver,
+        name_scorer=runtime.name_scorer,
     )
     token = new_token()
     decision_id = store.new_decision_id()
@@ -164,7 +165,7 @@ def _new_decision(
         shadow_outcome=decision.shadow_outcome,
         signals=dict(screened.signals),
         derived=dict(screened.derived),
-        contributions=[],
+        contributions=runtime.explain(screened.signals),
         discarded_fields=list(discarded),
         rules_version=rules_version,
         model_version=runtime.model_version,

@@ -1,0 +1,1 @@
+"""Tests of the learned model: name plausibility, risk score, artifact, training, card."""
