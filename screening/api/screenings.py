@@ -82,9 +82,9 @@ def create_screening(body: ScreeningRequest, header: IdempotencyHeader) -> Any:
                 keys = runtime.velocity_keys(checked.normalized, checked.signals)
             velocity = runtime.velocity.record_and_count(session, keys, decision_id, now)
             listed = list_signals(session, runtime, checked.normalized, checked.signals, now=now)
-            screened = evaluate(
-                checked, live.rule_set, extra={**velocity, **listed}, scorer=runtime.scorer
-            )
+            # The explaining scorer keeps the contributions of the score it computes.
+            scorer = runtime.explaining_scorer()
+            screened = evaluate(checked, live.rule_set, extra={**velocity, **listed}, scorer=scorer)
             new = _new_decision(
                 runtime,
                 screened,
@@ -97,6 +97,7 @@ def create_screening(body: ScreeningRequest, header: IdempotencyHeader) -> Any:
                 body_text=body_text,
                 token=token,
                 latency_ms=(time.perf_counter() - started) * 1000,
+                contributions=scorer.contributions,
             )
             store.insert(session, new)
     except Exception as exc:
@@ -147,6 +148,7 @@ def _new_decision(
     body_text: str,
     token: str,
     latency_ms: float,
+    contributions: list[dict[str, Any]],
 ) -> store.NewDecision:
     decision = screened.decision
     normalized = screened.normalized
@@ -165,7 +167,7 @@ def _new_decision(
         shadow_outcome=decision.shadow_outcome,
         signals=dict(screened.signals),
         derived=dict(screened.derived),
-        contributions=runtime.explain(screened.signals),
+        contributions=contributions,
         discarded_fields=list(discarded),
         rules_version=rules_version,
         model_version=runtime.model_version,
