@@ -33,3 +33,14 @@ def signup(**changes: Any) -> dict[str, Any]:
         else:
             body[key] = value
     return body
+
+
+def contest(client: Any, decision: dict[str, Any], statement: str = "Please look again.") -> str:
+    """Ask for a human review of ``decision`` with its token; return the review request id."""
+    response = client.post(
+        f"/v1/decisions/{decision['decision_id']}/review-requests",
+        json={"statement": statement},
+        headers=auth(decision["contest_token"]),
+    )
+    assert response.status_code == 201, response.get_json()
+    return str(response.get_json()["review_request_id"])

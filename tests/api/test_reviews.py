@@ -14,7 +14,7 @@ from sqlalchemy import update
 from screening.store.models import Decision
 from screening.store.outbox import deliver, smtp_sender
 from screening.store.reviews import one_month_after
-from tests.helpers import auth, signup
+from tests.helpers import auth, contest, signup
 
 
 class Inbox:
@@ -211,11 +211,7 @@ def test_overdue_requests_show_in_the_api(
     from screening.store.models import ReviewRequest
 
     decision = declined(client, screen_key)
-    rid = client.post(
-        f"/v1/decisions/{decision['decision_id']}/review-requests",
-        json={"statement": "late"},
-        headers=auth(decision["contest_token"]),
-    ).get_json()["review_request_id"]
+    rid = contest(client, decision, "late")
     with runtime.db.session() as session:
         session.execute(
             update(ReviewRequest).where(ReviewRequest.id == rid).values(due_by=date(2020, 1, 1))

@@ -221,9 +221,12 @@ def test_analyst_reads_the_full_record(client: Any, screen_key: str, analyst_key
     top = data["contributions"][0]  # the model's signed reasons, for analysts only
     assert set(top) >= {"feature", "contribution", "effect", "text"}
     assert top["feature"] == "email.disposable" and top["effect"] == "raises"
-    assert "contributions" not in client.get(
-        f"/v1/decisions/{decision['decision_id']}", headers=auth(decision["contest_token"])
-    ).get_json()
+    assert (
+        "contributions"
+        not in client.get(
+            f"/v1/decisions/{decision['decision_id']}", headers=auth(decision["contest_token"])
+        ).get_json()
+    )
 
 
 json_values = st.recursive(

@@ -15,7 +15,7 @@ import pytest
 from screening.app import create_app
 from screening.store.keys import create_key
 from screening.store.outbox import deliver, dispatcher, webhook_sender
-from tests.helpers import auth, signup
+from tests.helpers import auth, contest, signup
 
 SECRET = "w" * 40
 
@@ -60,11 +60,7 @@ def test_a_changed_outcome_is_called_back_signed_and_retried(
         "/v1/screenings", json=signup(email="x@mailinator.com"), headers=auth(screen)
     ).get_json()
     assert decision["outcome"] == "decline"
-    rid = client.post(
-        f"/v1/decisions/{decision['decision_id']}/review-requests",
-        json={"statement": "mine"},
-        headers=auth(decision["contest_token"]),
-    ).get_json()["review_request_id"]
+    rid = contest(client, decision, "mine")
     client.post(
         f"/v1/reviews/{rid}/resolution",
         json={"outcome": "approve", "note": "ok"},
@@ -105,11 +101,7 @@ def test_an_unchanged_outcome_sends_no_webhook(
     decision = client.post(
         "/v1/screenings", json=signup(email="y@mailinator.com"), headers=auth(screen_key)
     ).get_json()
-    rid = client.post(
-        f"/v1/decisions/{decision['decision_id']}/review-requests",
-        json={"statement": "mine"},
-        headers=auth(decision["contest_token"]),
-    ).get_json()["review_request_id"]
+    rid = contest(client, decision, "mine")
     client.post(
         f"/v1/reviews/{rid}/resolution",
         json={"outcome": "decline", "note": "n"},

@@ -14,7 +14,7 @@ from screening.config import HmacKey, load_settings, parse_hmac_keys
 from screening.pseudonyms import Pseudonymizer
 from screening.store.models import Decision, PersonalData
 from screening.store.retention import run_retention
-from tests.helpers import auth, signup
+from tests.helpers import auth, contest, signup
 
 
 def test_an_open_review_keeps_its_decision_until_resolved(
@@ -26,11 +26,7 @@ def test_an_open_review_keeps_its_decision_until_resolved(
     plain = client.post(
         "/v1/screenings", json=signup(email="b@mailinator.com"), headers=auth(screen_key)
     ).get_json()
-    rid = client.post(
-        f"/v1/decisions/{held['decision_id']}/review-requests",
-        json={"statement": "wait"},
-        headers=auth(held["contest_token"]),
-    ).get_json()["review_request_id"]
+    rid = contest(client, held, "wait")
     with runtime.db.session() as session:
         session.execute(update(Decision).values(created_at=datetime.now(UTC) - timedelta(400)))
     with runtime.db.session() as session:
