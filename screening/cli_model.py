@@ -90,7 +90,18 @@ def review_rows(database_url: str) -> list[Any]:
 @click.option("--with-labels", is_flag=True, help="Add analysts' resolved review labels.")
 @click.option("--seed", type=int, default=None, help="Random seed (default: the shipped one).")
 @click.option("--n", "n", type=click.IntRange(min=500), default=None, help="Synthetic signups.")
-@click.option("--fairness-n", type=click.IntRange(min=0), default=None)
+@click.option(
+    "--fairness-n",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Extra ordinary people of each script group for the fairness tables.",
+)
+@click.option(
+    "--habits-n",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Extra ordinary people counted for what is usual per country (never trained on).",
+)
 @click.option(
     "--name-sample",
     type=click.IntRange(min=1000),
@@ -107,6 +118,7 @@ def train(
     seed: int | None,
     n: int | None,
     fairness_n: int | None,
+    habits_n: int | None,
     name_sample: int | None,
     workers: int,
     out: str | None,
@@ -124,6 +136,7 @@ def train(
         n=n if n is not None else defaults.n,
         seed=seed if seed is not None else defaults.seed,
         fairness_n=fairness_n if fairness_n is not None else defaults.fairness_n,
+        habits_n=habits_n if habits_n is not None else defaults.habits_n,
         name_sample=name_sample,
         workers=workers,
     )

@@ -55,9 +55,13 @@ def test_the_shipped_rule_set_loads_and_covers_every_signal_family() -> None:
         (rule("r-weight", "email.disposable", action={"score": 5}), "between -1 and 1"),
         (rule("r-mode", "email.disposable", mode="sometimes"), "'mode' must be"),
         (rule("r-key", "email.disposable", colour="red"), "unknown key 'colour'"),
-        ({**rule("r-field", "email.disposable"), "reason": {"code": "x", "field": "ssn",
-                                                            "message": "m"}},
-         "'reason.field' must be one of"),
+        (
+            {
+                **rule("r-field", "email.disposable"),
+                "reason": {"code": "x", "field": "ssn", "message": "m"},
+            },
+            "'reason.field' must be one of",
+        ),
     ],
 )
 def test_an_invalid_rule_is_refused_naming_it(bad: dict[str, Any], problem: str) -> None:
@@ -91,8 +95,9 @@ def test_strings_and_macros_are_not_mistaken_for_signals() -> None:
         rule("missing", "size(address.missing_required) > 0"),
     )
     result = rules.evaluate(
-        signals(email__domain="mail.ru", name__scripts=["Cyrillic"],
-                address__missing_required=["city"])
+        signals(
+            email__domain="mail.ru", name__scripts=["Cyrillic"], address__missing_required=["city"]
+        )
     )
     assert result.results == {"domain": True, "scripts": True, "missing": True}
 
@@ -103,8 +108,14 @@ def test_evaluation_reads_every_rule_from_one_context() -> None:
         rule("b", "phone.line_type == 'voip' && velocity.phone_24h >= 3"),
         rule("c", "!phone.valid"),
     )
-    hit = rules.evaluate(signals(email__disposable=True, phone__valid=True,
-                                 phone__line_type="voip", velocity__phone_24h=3))
+    hit = rules.evaluate(
+        signals(
+            email__disposable=True,
+            phone__valid=True,
+            phone__line_type="voip",
+            velocity__phone_24h=3,
+        )
+    )
     assert hit.results == {"a": True, "b": True, "c": False}
     assert [h.rule_id for h in hit.hits] == ["a", "b"]
 
@@ -143,9 +154,12 @@ def test_precedence_is_allow_decline_review_then_thresholds(fired: set[str], out
         rule("score-low", "email.privacy_relay", action={"score": 0.3}),
     )
     flags = {
-        "allow": "email__uppercase", "decline": "email__disposable",
-        "review": "email__role_account", "score-high": "email__typo_domain",
-        "score-mid": "email__has_plus_tag", "score-low": "email__privacy_relay",
+        "allow": "email__uppercase",
+        "decline": "email__disposable",
+        "review": "email__role_account",
+        "score-high": "email__typo_domain",
+        "score-mid": "email__has_plus_tag",
+        "score-low": "email__privacy_relay",
     }
     evaluation = rules.evaluate(signals(**{flags[f]: True for f in fired}))
     assert decide(evaluation, rules.thresholds).outcome == outcome
@@ -168,21 +182,26 @@ def test_reasons_are_unique_and_most_severe_first() -> None:
         rule("d", "email.disposable", action="decline"),
     )
     decision = decide(
-        rules.evaluate(signals(email__typo_domain=True, email__has_plus_tag=True,
-                               email__disposable=True)),
+        rules.evaluate(
+            signals(email__typo_domain=True, email__has_plus_tag=True, email__disposable=True)
+        ),
         rules.thresholds,
     )
     assert [r.code for r in decision.reasons] == ["d", "email_bad"]
 
 
 def test_score_without_a_model_is_the_clipped_risk_total() -> None:
-    rules = rule_set(rule("a", "email.typo_domain", action={"score": 0.7}),
-                     rule("b", "email.has_plus_tag", action={"score": 0.7}))
-    both = decide(rules.evaluate(signals(email__typo_domain=True, email__has_plus_tag=True)),
-                  rules.thresholds)
+    rules = rule_set(
+        rule("a", "email.typo_domain", action={"score": 0.7}),
+        rule("b", "email.has_plus_tag", action={"score": 0.7}),
+    )
+    both = decide(
+        rules.evaluate(signals(email__typo_domain=True, email__has_plus_tag=True)), rules.thresholds
+    )
     assert both.risk_total == pytest.approx(1.4) and both.score == 1.0
-    with_model = decide(rules.evaluate(signals(email__typo_domain=True)), rules.thresholds,
-                        model_score=0.1)
+    with_model = decide(
+        rules.evaluate(signals(email__typo_domain=True)), rules.thresholds, model_score=0.1
+    )
     assert with_model.score == 0.1 and with_model.risk_total == pytest.approx(0.8)
 
 

@@ -61,8 +61,9 @@ def test_health_readiness_policy_and_docs(client: Any) -> None:
 def test_metrics_carry_outcomes_and_overdue_reviews_but_no_personal_data(
     client: Any, screen_key: str
 ) -> None:
-    client.post("/v1/screenings", json=signup(email="zed.unique@mailinator.com"),
-                headers=auth(screen_key))
+    client.post(
+        "/v1/screenings", json=signup(email="zed.unique@mailinator.com"), headers=auth(screen_key)
+    )
     text = client.get("/metrics").get_data(as_text=True)
     assert 'screening_decisions_total{outcome="decline"}' in text
     assert "screening_reviews_overdue 0.0" in text
@@ -84,7 +85,8 @@ def test_keys_create_prints_the_key_alone_on_the_last_line(
     client: Any, cli_env: dict[str, str]
 ) -> None:
     result = CliRunner().invoke(
-        main, ["keys", "create", "--scope", "screen", "--scope", "analyst", "--name", "web"],
+        main,
+        ["keys", "create", "--scope", "screen", "--scope", "analyst", "--name", "web"],
         env=cli_env,
     )
     assert result.exit_code == 0, result.output
@@ -124,23 +126,28 @@ def test_audit_minimisation_and_retention_dry_run(
 
 
 def test_policy_render_and_a_malformed_policy_file(tmp_path: Path) -> None:
-    rendered = CliRunner().invoke(main, ["policy", "render"],
-                                  env={"SCREENING_INSTANCE_PATH": str(tmp_path)})
+    rendered = CliRunner().invoke(
+        main, ["policy", "render"], env={"SCREENING_INSTANCE_PATH": str(tmp_path)}
+    )
     assert rendered.exit_code == 0 and "Art. 30" in rendered.output
     bad = tmp_path / "policy.yaml"
-    bad.write_text("version: 1\ncontroller: {}\npurposes: {p: {description: d}}\n"
-                   "lawful_bases: {b: {article: a}}\nretention: {days: {approve: 1, review: 1,"
-                   " decline: 1}}\nbreach: {authority: x, deadline_hours: 72}\n"
-                   "fields: {email: {category: c, storage: stored, lawful_basis: b}}\n")
+    bad.write_text(
+        "version: 1\ncontroller: {}\npurposes: {p: {description: d}}\n"
+        "lawful_bases: {b: {article: a}}\nretention: {days: {approve: 1, review: 1,"
+        " decline: 1}}\nbreach: {authority: x, deadline_hours: 72}\n"
+        "fields: {email: {category: c, storage: stored, lawful_basis: b}}\n"
+    )
     result = CliRunner().invoke(main, ["policy", "check", str(bad)])
     assert result.exit_code == 2 and "fields.email" in result.output
 
 
 def test_rules_check_names_the_rule(tmp_path: Path) -> None:
     path = tmp_path / "rules.yaml"
-    path.write_text("thresholds: {review: 0.5, decline: 0.9}\nrules:\n"
-                    "  - id: broken-one\n    when: email.nope\n    action: review\n"
-                    "    reason: {code: x, field: email, message: m}\n")
+    path.write_text(
+        "thresholds: {review: 0.5, decline: 0.9}\nrules:\n"
+        "  - id: broken-one\n    when: email.nope\n    action: review\n"
+        "    reason: {code: x, field: email, message: m}\n"
+    )
     result = CliRunner().invoke(main, ["rules", "check", str(path)])
     assert result.exit_code == 2
     assert "broken-one" in result.output and "email.nope" in result.output

@@ -28,10 +28,12 @@ from screening.synth import (
     burst,
     fraudulent,
     legitimate,
+    legitimate_by_script,
     population,
 )
 from screening.synth.locales import CONTINENT
 from screening.synth.names import script_of
+from screening.synth.people import SCRIPT_GROUPS
 from screening.synth.phones import is_fictional
 
 SCRIPTS = {
@@ -216,6 +218,23 @@ def test_legitimate_rows_cover_many_countries_and_scripts(legit: Rows) -> None:
     assert scripts["Latin"] / len(legit) < 0.95
     europe = _share(legit, lambda r: CONTINENT.get(_country(r)) == "europe")
     assert 0.5 <= europe <= 0.8
+
+
+def test_a_sample_by_script_holds_about_as_many_people_of_each_script_group() -> None:
+    rows = legitimate_by_script(300, seed=12)
+    scripts = Counter(r.script for r in rows)
+    groups = set(SCRIPT_GROUPS) - {"Latin"}
+    assert groups <= set(scripts)
+    # About 300 each: the romanized share writes in Latin letters and stays in the sample.
+    assert all(240 <= scripts[g] <= 360 for g in groups), scripts
+    assert scripts["Latin"] >= 300
+    assert all(r.label == "legitimate" and r.pattern == "ordinary" for r in rows)
+    # Seeded per group: one group's people do not depend on which other groups are drawn.
+    thai = legitimate_by_script(300, seed=12, groups=("Thai",))
+    assert [r.body for r in thai] == [r.body for r in rows if r.locale == "th_TH"]
+    assert [r.body for r in legitimate_by_script(300, seed=13, groups=("Thai",))] != [
+        r.body for r in thai
+    ]
 
 
 @pytest.mark.parametrize(

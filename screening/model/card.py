@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from screening.model.data import RETRY_SHARE, SIGNUPS_PER_DAY
-from screening.model.habits import MIN_COUNT, MIN_ROWS, MIN_SHARE
+from screening.model.habits import MIN_SHARE, min_rows
 from screening.model.names import N_FEATURES, NGRAMS
 
 
@@ -149,8 +149,10 @@ def render(manifest: Mapping[str, Any], report: Mapping[str, Any]) -> str:
         f"- Held-out split: {_pct(settings['test_share'])} of the signups, grouped so that a "
         f"burst or a retry never straddles it: {rows['train']} training rows, {rows['test']} "
         f"held-out rows ({rows['test_fraud']} fraudulent).",
-        f"- Fairness sample: the held-out ordinary people plus {settings['fairness_n']} more "
-        f"drawn with seed {settings['seed'] + 1}, never trained on ({rows['fairness']} people).",
+        f"- Fairness sample: the held-out ordinary people plus about {settings['fairness_n']} "
+        f"more of each script group (drawn with seed {settings['seed'] + 1} from the locales "
+        "that write in it; the romanized share writes in Latin letters and stays in), never "
+        f"trained on ({rows['fairness']} people).",
         f"- Analysts' review labels used: {rows['review_labels']} (decisions of people who "
         "objected or restricted processing are always left out).",
         f"- Training data sha256 (feature matrix and labels): `{training['data_sha256']}`.",
@@ -186,10 +188,15 @@ def render(manifest: Mapping[str, Any], report: Mapping[str, Any]) -> str:
         "counts (an exact repeat is usually a retry, so only variants count: other mailboxes "
         "with the same stem, neighbouring phone numbers, the same name and postal code with "
         "another mailbox, other houses on the street); foreign mail providers and phones as "
-        "such: only those unusual for the address country count, learned from ordinary "
-        f"signups (countries with at least {MIN_ROWS} ordinary signups; usual = at least "
-        f"{MIN_COUNT} people and {_pct(MIN_SHARE)}), so that local habits such as mail.ru in "
-        "Georgia or a Moroccan mobile in Belgium are never held against anyone.",
+        "such, including a phone from another country than the address (people move and keep "
+        "their number): only those unusual for the address country count, learned from "
+        f"ordinary signups (the training rows plus {settings['habits_n']} more people, "
+        "counted, never trained on; a service learns this from its history): unusual means "
+        "the data show, at 99.5% confidence, that fewer than "
+        f"{_pct(MIN_SHARE)} of the country's ordinary signups use it, and countries with "
+        f"fewer than {min_rows()} ordinary signups (too few to show that) are not judged; so "
+        "local habits such as mail.ru in Georgia or a Moroccan mobile in Belgium are never "
+        "held against anyone, and a small country is not judged on a thin sample.",
         "",
         "## Models compared (held-out split)",
         "",
@@ -309,13 +316,15 @@ def render(manifest: Mapping[str, Any], report: Mapping[str, Any]) -> str:
         f"- Calibrated at the synthetic fraud rate ({_pct(settings['fraud_rate'])}). Where real "
         "fraud is rarer, the true probability behind a score is lower; thresholds should be "
         "re-checked with backtests on recorded decisions.",
-        "- Hold rates are a few in ten thousand, so groups of a few hundred people carry one "
-        "or two holds at most: point ratios to Latin are noisy; read them with the intervals.",
+        "- Hold rates are one to a few in ten thousand, so even 10,000 people of a script "
+        "carry a handful of holds and a locale of a few hundred one or two at most: point "
+        "ratios to Latin move by whole multiples with one hold more or less; read them with "
+        "the intervals.",
         "- The shipped name model knows every listed name; names from scripts with short lists "
         "(Thai, Greek, Hangul) are less well covered, as the held-out table shows.",
         "- The first signup of a burst looks like anyone else's; velocity catches the later ones.",
-        "- Score rules that repeat a feature the model already weighs (VoIP phone, phone from "
-        "another country) count it twice in `risk_total`.",
+        "- Score rules that repeat a feature the model already weighs (a VoIP phone) count it "
+        "twice in `risk_total`.",
         "- A model of what signups look like, not of who people are: it never verifies identity.",
         "",
         "## How to retrain",

@@ -16,18 +16,26 @@ import bisect
 import hashlib
 import multiprocessing
 import random
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from screening.checks import SignalValue
 from screening.config import DEFAULT_POLICY
 from screening.model import names
+from screening.model.habits import HabitCounts
 from screening.policy import Policy, load_policy
-from screening.screen import NameScorer, run_checks, warm_up
-from screening.synth import REFERENCE_DATE, SyntheticSignup, fraudulent, legitimate
+from screening.screen import Checked, NameScorer, run_checks, warm_up
+from screening.synth import (
+    REFERENCE_DATE,
+    SyntheticSignup,
+    fraudulent,
+    legitimate,
+    legitimate_by_script,
+)
 from screening.synth.locales import CONTINENT
+from screening.synth.people import SCRIPT_GROUPS
 from screening.velocity import KINDS, WINDOWS, identifiers
 
 SIGNUPS_PER_DAY = 2000
@@ -99,6 +107,22 @@ class _Counter:
 Checks = tuple[dict[str, SignalValue], dict[str, str]]
 
 
+def _checked(
+    signups: Iterable[SyntheticSignup], name_scorer: NameScorer | None, policy: Policy | None
+) -> Iterator[Checked]:
+    policy = policy or load_policy(DEFAULT_POLICY)
+    warm_up()
+    for signup in signups:
+        minimised = policy.minimise(signup.body)
+        yield run_checks(
+            minimised.kept,
+            minimised.transient,
+            policy=policy,
+            today=REFERENCE_DATE,
+            name_scorer=name_scorer,
+        )
+
+
 def check_signups(
     signups: Sequence[SyntheticSignup],
     *,
@@ -106,20 +130,15 @@ def check_signups(
     policy: Policy | None = None,
 ) -> list[Checks]:
     """Return each signup's signals and velocity identifiers, from the service's checks."""
-    policy = policy or load_policy(DEFAULT_POLICY)
-    warm_up()
-    out: list[Checks] = []
-    for signup in signups:
-        minimised = policy.minimise(signup.body)
-        checked = run_checks(
-            minimised.kept,
-            minimised.transient,
-            policy=policy,
-            today=REFERENCE_DATE,
-            name_scorer=name_scorer,
-        )
-        out.append((checked.signals, identifiers(checked.normalized, checked.signals)))
-    return out
+    return [
+        (checked.signals, identifiers(checked.normalized, checked.signals))
+        for checked in _checked(signups, name_scorer, policy)
+    ]
+
+
+def count_habits(signups: Iterable[SyntheticSignup]) -> HabitCounts:
+    """Count ordinary signups' mail providers and phone regions, from the service's checks."""
+    return HabitCounts.of(checked.signals for checked in _checked(signups, None, None))
 
 
 def on_timeline(
@@ -156,22 +175,55 @@ def screen_rows(
     return on_timeline(signups, check_signups(signups, name_scorer=name_scorer), seed=seed)
 
 
-def _draw(kind: str, n: int, seed: int) -> list[SyntheticSignup]:
-    if kind == "legitimate":
+def _draw(kind: str, n: int, seed: int, groups: tuple[str, ...]) -> list[SyntheticSignup]:
+    if kind in ("legitimate", "habits"):
         return legitimate(n, seed=seed)
+    if kind == "by_script":
+        return legitimate_by_script(n, seed=seed, groups=groups)
     return fraudulent(n, seed=seed)
 
 
-def _job(
-    tasks: Sequence[tuple[str, int, int]], name_model: Any
-) -> list[tuple[list[SyntheticSignup], list[Checks]]]:
+# (kind, n, seed, script groups): "legitimate", "fraudulent" and "by_script" (fairness) make
+# rows; "habits" makes only counts (HabitCounts), never kept as rows.
+Task = tuple[str, int, int, tuple[str, ...]]
+Part = tuple[list[SyntheticSignup], list[Checks]] | HabitCounts
+# Ordinary people per "habits" task: two tasks can run side by side.
+_HABITS_CHUNK = 50_000
+
+
+def _job(tasks: Sequence[Task], name_model: Any) -> list[Part]:
     # Runs in a worker process: draw the signups and check them there.
     scorer = names.NameScorer(name_model) if name_model is not None else None
-    out = []
-    for kind, n, seed in tasks:
-        signups = _draw(kind, n, seed)
-        out.append((signups, check_signups(signups, name_scorer=scorer)))
+    out: list[Part] = []
+    for kind, n, seed, groups in tasks:
+        signups = _draw(kind, n, seed, groups)
+        if kind == "habits":
+            out.append(count_habits(signups))
+        else:
+            out.append((signups, check_signups(signups, name_scorer=scorer)))
     return out
+
+
+def _plan(tasks: Sequence[Task], workers: int) -> list[list[int]]:
+    # Biggest first onto the least loaded worker: about even shares of rows to check.
+    def size(task: Task) -> int:
+        return task[1] * max(1, len(task[3]))
+
+    loads = [0] * workers
+    plan: list[list[int]] = [[] for _ in range(workers)]
+    for i in sorted(range(len(tasks)), key=lambda i: -size(tasks[i])):
+        least = loads.index(min(loads))
+        plan[least].append(i)
+        loads[least] += size(tasks[i])
+    return [p for p in plan if p]
+
+
+class Built(NamedTuple):
+    """What :func:`build` makes: the population, the fairness sample, the habit counts."""
+
+    population: list[Row]
+    fairness: list[Row]
+    habits: HabitCounts
 
 
 def build(
@@ -181,35 +233,52 @@ def build(
     fraud_rate: float,
     fairness_n: int,
     name_model: Any,
+    habits_n: int = 0,
     workers: int = 2,
-) -> tuple[list[Row], list[Row]]:
-    """Return (population rows, fairness rows) screened with the fitted ``name_model``.
+) -> Built:
+    """Return the population rows, the fairness rows and habit counts, screened with the
+    fitted ``name_model``.
 
     The population is ``n`` signups, ``round(n * fraud_rate)`` fraudulent, as
-    :func:`screening.synth.population` draws them; the fairness rows are ``fairness_n``
-    more ordinary people (seed + 1) on their own timeline. With ``workers`` > 1, drawing
-    and checking run in that many processes (the results are identical).
+    :func:`screening.synth.population` draws them; the fairness rows are about
+    ``fairness_n`` more ordinary people of each script group
+    (:func:`screening.synth.legitimate_by_script`, seed + 1) on their own timeline; the
+    habit counts are of ``habits_n`` further ordinary people (seeds from seed + 2 on, in
+    chunks), counted and not kept. With ``workers`` > 1, drawing and checking run in that
+    many processes (the results are identical).
     """
     n_fraud = round(n * fraud_rate)
-    tasks = [
-        ("legitimate", n - n_fraud, seed),
-        ("fraudulent", n_fraud, seed),
-        ("legitimate", fairness_n, seed + 1),
+    chunks = [min(_HABITS_CHUNK, habits_n - start) for start in range(0, habits_n, _HABITS_CHUNK)]
+    tasks: list[Task] = [
+        ("legitimate", n - n_fraud, seed, ()),
+        ("fraudulent", n_fraud, seed, ()),
+        *[("by_script", fairness_n, seed + 1, (group,)) for group in SCRIPT_GROUPS],
+        *[("habits", size, seed + 2 + i, ()) for i, size in enumerate(chunks)],
     ]
     if workers > 1:
-        # The biggest task alone, the others together: about even halves for two workers.
-        plan = [[tasks[0]], tasks[1:]]
+        plan = _plan(tasks, min(workers, 2))
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=min(workers, 2), mp_context=context) as pool:
-            parts = [
-                r for f in [pool.submit(_job, p, name_model) for p in plan] for r in f.result()
-            ]
+        with ProcessPoolExecutor(max_workers=len(plan), mp_context=context) as pool:
+            futures = [pool.submit(_job, [tasks[i] for i in p], name_model) for p in plan]
+            done: dict[int, Part] = {}
+            for indices, future in zip(plan, futures, strict=True):
+                done.update(zip(indices, future.result(), strict=True))
+        parts = [done[i] for i in range(len(tasks))]
     else:
         parts = _job(tasks, name_model)
-    (legit, legit_checks), (fraud, fraud_checks), (fair, fair_checks) = parts
-    population = on_timeline(legit + fraud, legit_checks + fraud_checks, seed=seed)
-    fairness = on_timeline(fair, fair_checks, seed=seed + 1)
-    return population, fairness
+    rows = [p for p in parts if not isinstance(p, HabitCounts)]
+    (legit, legit_checks), (fraud, fraud_checks) = rows[:2]
+    fair = [s for signups, _ in rows[2:] for s in signups]
+    fair_checks = [c for _, checks in rows[2:] for c in checks]
+    habits = HabitCounts()
+    for part in parts:
+        if isinstance(part, HabitCounts):
+            habits.merge(part)
+    return Built(
+        on_timeline(legit + fraud, legit_checks + fraud_checks, seed=seed),
+        on_timeline(fair, fair_checks, seed=seed + 1),
+        habits,
+    )
 
 
 def split(rows: Sequence[Row], *, test_share: float, seed: int) -> tuple[list[Row], list[Row]]:

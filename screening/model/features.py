@@ -10,8 +10,9 @@ Left out on purpose, and why (the model card repeats this):
   signups, not where people come from or how their names are written;
 * a first name equal to the last: ordinary for many Indonesians, who have one name and
   repeat it where a form demands two (junk names that repeat score low on plausibility);
-* "foreign" email providers and phone numbers as such: only what is unusual for the
-  address country counts (:mod:`.habits`), so local habits are never held against anyone;
+* "foreign" email providers and phone numbers as such, including a phone from another
+  country than the address: only what is unusual for the address country counts
+  (:mod:`.habits`), so local habits and moving house are never held against anyone;
 * the phone's typing format (E.164 or national): the synthetic bursts always send E.164,
   which would teach the model that a "+" is suspicious, and it is not;
 * raw velocity counts: an exact repeat is usually a retry; only variants count (other
@@ -235,11 +236,6 @@ FEATURES: tuple[Feature, ...] = (
         _line_type("toll_free", "pager", "uan", "voicemail", "personal_number"),
     ),
     Feature("phone.fixed_line", "the phone is a landline", _line_type("fixed_line")),
-    Feature(
-        "phone.country_differs",
-        "the phone is from another country than the address",
-        _not("phone.matches_address_country"),
-    ),
     Feature(
         "phone.region_unusual",
         "the phone is from a country unusual for the address country",

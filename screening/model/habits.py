@@ -5,14 +5,22 @@ yahoo.es, many Belgians of Moroccan descent a Moroccan mobile. A model that flag
 foreign provider or phone would hold those people for being who they are. So training learns,
 from the legitimate rows only, which providers and which foreign phone regions are ordinary
 for each address country, and which providers are international (used in many countries);
-the features then flag only what is unusual for that country. Countries with too few
-ordinary signups to tell are not judged.
+the features then flag only what is unusual for that country.
+
+"Unusual" is a statistical claim, and a small country must not be judged on thin evidence:
+with 300 ordinary signups from Thailand, a phone region three people in a hundred keep can
+easily be missing from the sample, and every Thai with that phone would be flagged while a
+big country's sample holds it. So a value is unusual only when the data show, at 99.5%
+confidence (the Wilson bound), that fewer than :data:`MIN_SHARE` of the country's ordinary
+signups use it; a country whose sample could not show that even for a value never seen
+(fewer than :func:`min_rows` signups) is not judged at all.
 
 The table is aggregate counts turned into lists of domains and regions: no personal data.
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -20,12 +28,50 @@ from typing import Any
 
 from screening.checks import SignalValue
 
-MIN_ROWS = 100
 MIN_SHARE = 0.005
-MIN_COUNT = 3
+# One-sided 99.5%: the bound below which a share is shown to lie. Training judges some
+# hundreds of (country, value) pairs; at 95% a dozen ordinary habits would come out
+# "unusual" by chance alone, and every person with one of them would pay for it.
+Z = 2.576
 # A provider ordinary people use in this many countries is international (gmail.com,
 # icloud.com, proton.me): usual everywhere, however few people of one country use it.
 INTERNATIONAL = 10
+
+
+@dataclass
+class HabitCounts:
+    """Per address country: how many ordinary signups used each free-mail domain and each
+    phone region. Counts add up, so samples counted apart (in worker processes) merge."""
+
+    domains: dict[str, Counter[str]] = field(default_factory=dict)
+    regions: dict[str, Counter[str]] = field(default_factory=dict)
+
+    def add(self, s: Mapping[str, SignalValue]) -> None:
+        """Count one ordinary signup's provider and phone region under its address country."""
+        country = s.get("address.country")
+        if not (isinstance(country, str) and country and s.get("address.country_known")):
+            return
+        domain = s.get("email.domain")
+        if s.get("email.free_provider") and isinstance(domain, str) and domain:
+            self.domains.setdefault(country, Counter())[domain] += 1
+        region = s.get("phone.region")
+        if s.get("phone.valid") and isinstance(region, str) and region:
+            self.regions.setdefault(country, Counter())[region] += 1
+
+    def merge(self, other: HabitCounts) -> HabitCounts:
+        """Add ``other``'s counts to these; return self."""
+        for mine, theirs in ((self.domains, other.domains), (self.regions, other.regions)):
+            for country, counter in theirs.items():
+                mine.setdefault(country, Counter()).update(counter)
+        return self
+
+    @classmethod
+    def of(cls, legitimate: Iterable[Mapping[str, SignalValue]]) -> HabitCounts:
+        """Count ordinary signups' signals."""
+        counts = cls()
+        for s in legitimate:
+            counts.add(s)
+        return counts
 
 
 @dataclass(frozen=True)
@@ -39,21 +85,14 @@ class Habits:
     @classmethod
     def learn(cls, legitimate: Iterable[Mapping[str, SignalValue]]) -> Habits:
         """Learn the habits from ordinary (legitimate) signups' signals."""
-        domains: dict[str, Counter[str]] = {}
-        regions: dict[str, Counter[str]] = {}
-        for s in legitimate:
-            country = s.get("address.country")
-            if not (isinstance(country, str) and country and s.get("address.country_known")):
-                continue
-            domain = s.get("email.domain")
-            if s.get("email.free_provider") and isinstance(domain, str) and domain:
-                domains.setdefault(country, Counter())[domain] += 1
-            region = s.get("phone.region")
-            if s.get("phone.valid") and isinstance(region, str) and region:
-                regions.setdefault(country, Counter())[region] += 1
-        spread = Counter(d for counter in domains.values() for d in counter)
+        return cls.from_counts(HabitCounts.of(legitimate))
+
+    @classmethod
+    def from_counts(cls, counts: HabitCounts) -> Habits:
+        """Turn counts into habits: what is usual where enough people show it."""
+        spread = Counter(d for counter in counts.domains.values() for d in counter)
         international = frozenset(d for d, n in spread.items() if n >= INTERNATIONAL)
-        return cls(_usual(domains), _usual(regions), international)
+        return cls(_usual(counts.domains), _usual(counts.regions), international)
 
     def to_dict(self) -> dict[str, dict[str, list[str]]]:
         """Return the habits as plain data (for the artifact)."""
@@ -93,12 +132,27 @@ class Habits:
         return usual is not None and region not in usual
 
 
+def upper_share(k: int, n: int, z: float = Z) -> float:
+    """Return the upper Wilson bound of the share k/n (1.0 when n is 0)."""
+    if n <= 0:
+        return 1.0
+    p = k / n
+    centre = p + z * z / (2 * n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return min(1.0, (centre + half) / (1 + z * z / n))
+
+
+def min_rows(share: float = MIN_SHARE, z: float = Z) -> int:
+    """Return the fewest signups that can show a never-seen value's share is below ``share``."""
+    return math.floor(z * z * (1 - share) / share) + 1
+
+
 def _usual(counts: Mapping[str, Counter[str]]) -> dict[str, frozenset[str]]:
     out = {}
     for country, counter in counts.items():
         total = sum(counter.values())
-        if total >= MIN_ROWS:
+        if total >= min_rows():
             out[country] = frozenset(
-                value for value, n in counter.items() if n >= MIN_COUNT and n / total >= MIN_SHARE
+                value for value, n in counter.items() if upper_share(n, total) >= MIN_SHARE
             )
     return out

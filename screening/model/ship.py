@@ -105,7 +105,7 @@ def evaluate_artifact(
     settings = TrainSettings(**{k: v for k, v in stored.items() if k in fields})
     if progress is not None:
         progress(f"screening {settings.n} + {settings.fairness_n} synthetic signups")
-    rows, fairness = model_data.build(
+    rows, fairness, _habits = model_data.build(
         settings.n,
         seed=settings.seed,
         fraud_rate=settings.fraud_rate,

@@ -36,7 +36,7 @@ from screening.model import data as model_data
 from screening.model import name_corpus, names
 from screening.model.data import Row
 from screening.model.features import DIRECTIONS, FEATURE_NAMES, FEATURES, vector
-from screening.model.habits import Habits
+from screening.model.habits import HabitCounts, Habits
 from screening.model.scoring import RiskScorer
 
 SHIPPED_SEED = 20_251_125
@@ -54,8 +54,15 @@ class TrainSettings:
     seed: int = SHIPPED_SEED
     fraud_rate: float = 0.2
     test_share: float = 0.3
-    # Extra ordinary people (another seed, never trained on) for per-script hold rates.
-    fairness_n: int = 20_000
+    # Extra ordinary people (another seed, never trained on) for per-script hold rates:
+    # about this many of each script group, so that a rate of a few in ten thousand is
+    # measured on enough people to compare groups (screening.synth.legitimate_by_script).
+    fairness_n: int = 10_000
+    # Extra ordinary people (never rows: only counted) whose mail providers and phone regions
+    # per address country say what is usual there (screening.model.habits). A service
+    # learns that from its history; a small sample would call a small country's ordinary
+    # habits unusual for want of evidence.
+    habits_n: int = 150_000
     # Real names and as many junk strings; None uses the whole corpus (~150,000 strings).
     name_sample: int | None = None
     folds: int = 5
@@ -276,12 +283,13 @@ def train(
 
     started = time.perf_counter()
     _say(progress, f"screening {settings.n} + {settings.fairness_n} synthetic signups")
-    rows, fairness_rows = model_data.build(
+    rows, fairness_rows, habit_counts = model_data.build(
         settings.n,
         seed=settings.seed,
         fraud_rate=settings.fraud_rate,
         fairness_n=settings.fairness_n,
         name_model=name_result.pipeline,
+        habits_n=settings.habits_n,
         workers=settings.workers,
     )
     train_rows, test_rows = model_data.split(
@@ -293,7 +301,8 @@ def train(
 
     started = time.perf_counter()
     _say(progress, "fitting and comparing the risk models")
-    habits = Habits.learn(row.signals for row in train_rows if not row.fraud)
+    legit_signals = (row.signals for row in train_rows if not row.fraud)
+    habits = Habits.from_counts(habit_counts.merge(HabitCounts.of(legit_signals)))
     found = fit_risk(train_rows, test_rows, habits, settings)
     chosen = choose(found)
     ref = reference(train_rows, habits)

@@ -1,7 +1,8 @@
 """Seeded, labelled synthetic signups for acceptance tests and for training a fraud model.
 
 A signup is the JSON body of ``POST /v1/screenings``. :func:`legitimate` draws ordinary people
-from many locales and scripts, with phones libphonenumber accepts and postal codes Google's
+from many locales and scripts (:func:`legitimate_by_script`: about as many of each
+script group), with phones libphonenumber accepts and postal codes Google's
 address data accepts; :func:`fraudulent` draws named abuse patterns (:data:`FRAUD_PATTERNS`)
 that overlap with ordinary rows; :func:`burst` is one actor signing up many times;
 :func:`population` mixes the two classes. The same arguments always give the same rows.
@@ -10,7 +11,12 @@ that overlap with ordinary rows; :func:`burst` is one actor signing up many time
 from __future__ import annotations
 
 from screening.synth.fraud import FRAUD_PATTERNS, burst, fraudulent, population
-from screening.synth.people import REFERENCE_DATE, SyntheticSignup, legitimate
+from screening.synth.people import (
+    REFERENCE_DATE,
+    SyntheticSignup,
+    legitimate,
+    legitimate_by_script,
+)
 
 __all__ = [
     "FRAUD_PATTERNS",
@@ -19,5 +25,6 @@ __all__ = [
     "burst",
     "fraudulent",
     "legitimate",
+    "legitimate_by_script",
     "population",
 ]

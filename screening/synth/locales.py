@@ -97,11 +97,29 @@ PROFILES: tuple[Profile, ...] = (
 
 COUNTRIES: frozenset[str] = frozenset(p.country for p in PROFILES)
 
+# The script group each locale writes names in when not romanized (every other locale:
+# "Latin"); the groups are those of :func:`screening.synth.names.script_of`.
+NATIVE_SCRIPT: dict[str, str] = {
+    "el_GR": "Greek",
+    **dict.fromkeys(("ru_RU", "uk_UA"), "Cyrillic"),
+    **dict.fromkeys(("ka_GE", "hy_AM"), "Other"),
+    "he_IL": "Hebrew",
+    **dict.fromkeys(("ar_SA", "ar_AA", "fa_IR"), "Arabic"),
+    "hi_IN": "Devanagari",
+    **dict.fromkeys(("zh_CN", "zh_TW"), "Han"),
+    "ja_JP": "Japanese",
+    "ko_KR": "Hangul",
+    "th_TH": "Thai",
+}
+
 # Locales whose names are not written in Latin letters (unless romanized).
-NON_LATIN: frozenset[str] = frozenset(
-    "el_GR ru_RU uk_UA ka_GE hy_AM he_IL ar_SA ar_AA fa_IR hi_IN zh_CN zh_TW ja_JP ko_KR "
-    "th_TH".split()
-)
+NON_LATIN: frozenset[str] = frozenset(NATIVE_SCRIPT)
+
+
+def native_script(profile: Profile) -> str:
+    """Return the script group the profile's people write their names in, unromanized."""
+    return NATIVE_SCRIPT.get(profile.locale, "Latin")
+
 
 # Coarse world regions, so "distant" can mean another continent.
 CONTINENT: dict[str, str] = {

@@ -6,15 +6,22 @@ the same call always returns the same rows and one row never depends on the othe
 
 from __future__ import annotations
 
+import math
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from screening.synth.addresses import build_address
 from screening.synth.emails import ordinary_email
-from screening.synth.locales import DEFAULT_FOREIGN_PHONE, FOREIGN_PHONE, PROFILES, Profile
+from screening.synth.locales import (
+    DEFAULT_FOREIGN_PHONE,
+    FOREIGN_PHONE,
+    PROFILES,
+    Profile,
+    native_script,
+)
 from screening.synth.names import Name, draw_name, generator, script_of
 from screening.synth.phones import FIXED_LINE, MOBILE, VOIP, display, valid_number
 
@@ -169,6 +176,42 @@ def finish(
     else:
         script = script_of(first + last, draft.profile.locale)
     return SyntheticSignup(draft.body, label, pattern, draft.profile.locale, script, actor)
+
+
+def _writes_in(group: str) -> Callable[[Profile], bool]:
+    return lambda profile: native_script(profile) == group
+
+
+SCRIPT_GROUPS: tuple[str, ...] = tuple(sorted({native_script(p) for p in PROFILES}))
+
+
+def legitimate_by_script(
+    n: int, *, seed: int, groups: Sequence[str] = SCRIPT_GROUPS
+) -> list[SyntheticSignup]:
+    """Return about ``n`` ordinary people of each script group, for per-script measurements.
+
+    Each group's people come from the locales that write in it (:data:`NATIVE_SCRIPT`),
+    by weight; enough are drawn that about ``n`` write in the script after the romanized
+    share, who write in Latin letters and stay in the sample. Seeded per group, so a
+    group's people do not change when another group's size does, and ``groups`` (a subset
+    of :data:`SCRIPT_GROUPS`) draws only those groups' people.
+
+    Raises:
+        ValueError: if ``n`` is negative.
+    """
+    check_count(n)
+    keys: list[tuple[int, Callable[[Profile], bool] | None]] = []
+    for group in groups:
+        members = [p for p in PROFILES if native_script(p) == group]
+        romanized = sum(p.weight * p.romanized for p in members) / sum(p.weight for p in members)
+        count = math.ceil(n / (1 - romanized))
+        accept = _writes_in(group)
+        keys += [(s, accept) for s in row_seeds(group, seed, count)]
+    out: list[SyntheticSignup | None] = [None] * len(keys)
+    for i in by_country(keys):
+        rng, draft = ordinary(*keys[i])
+        out[i] = finish(rng, draft, "legitimate", "ordinary")
+    return [row for row in out if row is not None]
 
 
 def legitimate(n: int, *, seed: int) -> list[SyntheticSignup]:

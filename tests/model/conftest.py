@@ -33,7 +33,8 @@ def cli_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 def small_run(tmp_path_factory: pytest.TempPathFactory, cli_env: dict[str, str]) -> dict[str, Any]:
     """Train once on a small sample with `screening model train`, as an operator would."""
     path: Path = tmp_path_factory.mktemp("model") / "risk-model.skops"
-    sizes = ["--n", "2000", "--fairness-n", "400", "--name-sample", "6000", "--workers", "1"]
+    sizes = ["--n", "2000", "--fairness-n", "200", "--habits-n", "1000"]
+    sizes += ["--name-sample", "6000", "--workers", "1"]
     result = CliRunner().invoke(
         main, ["model", "train", *sizes, "--seed", "11", "--out", str(path)], env=cli_env
     )

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from screening.model.features import FEATURE_NAMES, FEATURES, vector
-from screening.model.habits import Habits
+from screening.model.habits import MIN_SHARE, Habits, min_rows, upper_share
 from screening.signals import defaults
 
 
@@ -102,10 +102,38 @@ def test_a_foreign_phone_counts_only_where_it_is_unusual(region: str, expected: 
 
 
 def test_habits_are_learned_from_enough_ordinary_signups_and_round_trip() -> None:
-    rows = [ordinary(**{"email.domain": "telenet.be"}) for _ in range(150)]
-    rows += [ordinary(**{"email.domain": "mail.ru"}) for _ in range(2)]  # below MIN_COUNT
+    rows = [ordinary(**{"email.domain": "telenet.be"}) for _ in range(3000)]
+    rows += [ordinary(**{"email.domain": "mail.ru"}) for _ in range(2)]  # shown to be rare
+    rows += [ordinary(**{"email.domain": "skynet.be"}) for _ in range(30)]  # 1%: usual
     rows += [ordinary(**{"address.country": "LU"}) for _ in range(5)]  # too few to judge
     habits = Habits.learn(rows)
-    assert habits.providers["BE"] == {"telenet.be"}
+    assert habits.providers["BE"] == {"telenet.be", "skynet.be"}
     assert "LU" not in habits.providers
     assert Habits.from_dict(habits.to_dict()) == habits
+
+
+def test_a_small_country_is_not_judged_on_a_sample_that_cannot_show_rarity() -> None:
+    # 1000 Thai signups, none with a British phone: a region 1% of Thais keep could be
+    # missing from so few by chance, so nothing foreign counts as unusual there.
+    rows = [ordinary(**{"address.country": "TH", "phone.region": "TH"}) for _ in range(1000)]
+    habits = Habits.learn(rows)
+    assert "TH" not in habits.phone_regions
+    signals = ordinary(
+        **{
+            "address.country": "TH",
+            "phone.region": "GB",
+            "phone.matches_address_country": False,
+        }
+    )
+    assert value(signals, "phone.region_unusual", habits) == 0.0
+    # The same absence in a sample big enough to show it does count.
+    rows = [ordinary(**{"address.country": "TH", "phone.region": "TH"}) for _ in range(1400)]
+    assert value(signals, "phone.region_unusual", Habits.learn(rows)) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("k", "n", "usual"), [(0, 1320, True), (0, 1321, False), (4, 3000, False), (6, 3000, True)]
+)
+def test_unusual_means_shown_below_the_share_at_99_5_percent(k: int, n: int, usual: bool) -> None:
+    assert (upper_share(k, n) >= MIN_SHARE) is usual
+    assert min_rows() == 1321

@@ -65,10 +65,10 @@ def test_the_report_has_every_table_the_card_prints(small_run: dict[str, Any]) -
 
 
 def test_the_same_seed_gives_the_same_rows() -> None:
-    first, fair1 = data.build(
+    first, fair1, _ = data.build(
         300, seed=4, fraud_rate=0.2, fairness_n=50, name_model=None, workers=1
     )
-    again, fair2 = data.build(
+    again, fair2, _ = data.build(
         300, seed=4, fraud_rate=0.2, fairness_n=50, name_model=None, workers=1
     )
     assert [r.signals for r in first] == [r.signals for r in again]
@@ -81,14 +81,25 @@ def test_the_same_seed_gives_the_same_rows() -> None:
 
 @pytest.mark.slow
 def test_two_workers_give_the_same_rows_as_one() -> None:
-    one = data.build(400, seed=8, fraud_rate=0.2, fairness_n=60, name_model=None, workers=1)
-    two = data.build(400, seed=8, fraud_rate=0.2, fairness_n=60, name_model=None, workers=2)
-    assert [r.signals for r in one[0]] == [r.signals for r in two[0]]
-    assert [r.signals for r in one[1]] == [r.signals for r in two[1]]
+    sizes = {"fraud_rate": 0.2, "fairness_n": 60, "habits_n": 300, "name_model": None}
+    one = data.build(400, seed=8, **sizes, workers=1)  # type: ignore[arg-type]
+    two = data.build(400, seed=8, **sizes, workers=2)  # type: ignore[arg-type]
+    assert [r.signals for r in one.population] == [r.signals for r in two.population]
+    assert [r.signals for r in one.fairness] == [r.signals for r in two.fairness]
+    assert one.habits == two.habits
+
+
+def test_habit_people_are_counted_per_country_and_never_become_rows() -> None:
+    built = data.build(200, seed=3, fraud_rate=0.2, fairness_n=0, habits_n=500, name_model=None)
+    assert len(built.fairness) == 0
+    assert 200 <= len(built.population) < 220  # the population (and its retries) only
+    counted = sum(sum(c.values()) for c in built.habits.regions.values())
+    assert 450 <= counted <= 500  # every valid phone of the 500, under its address country
+    assert all(len(country) == 2 for country in built.habits.regions)
 
 
 def test_bursts_count_variants_and_retries_repeat_exactly() -> None:
-    rows, _ = data.build(1500, seed=2, fraud_rate=0.3, fairness_n=0, name_model=None, workers=1)
+    rows, _, _ = data.build(1500, seed=2, fraud_rate=0.3, fairness_n=0, name_model=None, workers=1)
     bursts = [r for r in rows if r.pattern.startswith("burst")]
     assert max(r.signals["velocity.email_stem_24h"] for r in bursts) >= 2
     retries = [r for r in rows if r.pattern == "retry"]
@@ -97,7 +108,7 @@ def test_bursts_count_variants_and_retries_repeat_exactly() -> None:
 
 
 def test_the_split_keeps_a_burst_on_one_side() -> None:
-    rows, _ = data.build(1200, seed=6, fraud_rate=0.3, fairness_n=0, name_model=None, workers=1)
+    rows, _, _ = data.build(1200, seed=6, fraud_rate=0.3, fairness_n=0, name_model=None, workers=1)
     train, test = data.split(rows, test_share=0.3, seed=6)
     assert not {r.group for r in train} & {r.group for r in test}
     assert 0.2 < len(test) / len(rows) < 0.4
