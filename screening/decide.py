@@ -17,6 +17,24 @@ from screening.rules import Evaluation, Hit, Reason, reasons_for
 
 OUTCOMES = ("approve", "review", "decline")
 
+# When the score alone holds a signup, no rule supplies a reason: the customer still gets
+# one in plain language (the model's contributions stay with the analysts, as they would
+# teach a fraudster what to change).
+SCORE_REASONS: Mapping[str, Reason] = {
+    "review": Reason(
+        "risk_assessment",
+        "signup",
+        "Some details of your registration need a closer look. "
+        "A member of our team will review it.",
+    ),
+    "decline": Reason(
+        "risk_assessment",
+        "signup",
+        "We could not approve this registration automatically. "
+        "You can ask for a person to review the decision.",
+    ),
+}
+
 
 @dataclass(frozen=True)
 class Decision:
@@ -65,6 +83,8 @@ def decide(
         if outcome == "approve" and any(h.kind == "allow" for h in active)
         else tuple(reasons_for(active))
     )
+    if not reasons and outcome in SCORE_REASONS:
+        reasons = (SCORE_REASONS[outcome],)
     return Decision(
         outcome=outcome,
         score=round(float(score), 6),

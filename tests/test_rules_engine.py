@@ -190,6 +190,27 @@ def test_reasons_are_unique_and_most_severe_first() -> None:
     assert [r.code for r in decision.reasons] == ["d", "email_bad"]
 
 
+@pytest.mark.parametrize(
+    ("score", "outcome", "reasons"),
+    [
+        (0.2, "approve", []),
+        (0.6, "review", ["risk_assessment"]),
+        (0.95, "decline", ["risk_assessment"]),
+    ],
+)
+def test_a_hold_by_the_score_alone_still_gives_the_customer_a_plain_reason(
+    score: float, outcome: str, reasons: list[str]
+) -> None:
+    rules = rule_set(rule("d", "email.disposable", action="decline"))
+    decision = decide(rules.evaluate(signals()), rules.thresholds, score)
+    assert decision.outcome == outcome
+    assert [r.code for r in decision.reasons] == reasons
+    assert all(r.field == "signup" and "0." not in r.message for r in decision.reasons)
+    # A rule's own reason is given instead when a rule holds the signup.
+    held = decide(rules.evaluate(signals(email__disposable=True)), rules.thresholds, score)
+    assert [r.code for r in held.reasons] == ["d"]
+
+
 def test_score_without_a_model_is_the_clipped_risk_total() -> None:
     rules = rule_set(
         rule("a", "email.typo_domain", action={"score": 0.7}),

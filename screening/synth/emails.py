@@ -132,6 +132,9 @@ _LEGAL = re.compile(
 )
 
 
+_PROVIDER_COUNTRIES: tuple[str, ...] = tuple(sorted(PROVIDERS))
+
+
 def pick(rng: random.Random, table: tuple[tuple[str, float], ...]) -> str:
     """Return one domain from a weighted ``table``."""
     return rng.choices([d for d, _ in table], weights=[w for _, w in table])[0]
@@ -193,7 +196,12 @@ def ordinary_email(
         first, last = name.first_ascii or "info", name.last_ascii or "contact"
         local = f"{first}.{last}" if style < 0.6 else f"{first[0]}{last}" if style < 0.8 else first
         return f"{local}@{domain}"[:254]
-    domain = provider(rng, country)
+    home = country
+    if rng.random() < 0.015:
+        # Some people keep the mailbox of a country they lived in before, any country: an
+        # unusual provider for where they live now, and no sign of fraud.
+        home = rng.choice(_PROVIDER_COUNTRIES)
+    domain = provider(rng, home)
     if domain == "qq.com" and rng.random() < 0.8:
         # QQ mailboxes are the account number; this is how most people in China have one.
         return f"{rng.randint(10_000, 3_999_999_999)}@qq.com"

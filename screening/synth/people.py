@@ -16,6 +16,7 @@ from typing import Any
 from screening.synth.addresses import build_address
 from screening.synth.emails import ordinary_email
 from screening.synth.locales import (
+    COUNTRIES,
     DEFAULT_FOREIGN_PHONE,
     FOREIGN_PHONE,
     PROFILES,
@@ -100,12 +101,17 @@ def date_of_birth(rng: random.Random) -> str:
     return (earliest + timedelta(days=rng.randint(0, (latest - earliest).days))).isoformat()
 
 
+_ANY_PHONE_REGION: tuple[str, ...] = tuple(sorted(COUNTRIES))
+
+
 def _phone(rng: random.Random, country: str) -> str:
     region = country
     if rng.random() < 0.05:
-        # People move and keep the mobile from where they came from.
-        choices = [r for r in FOREIGN_PHONE.get(country, DEFAULT_FOREIGN_PHONE) if r != country]
-        region = rng.choice(choices)
+        # People move and keep the mobile from where they came from: mostly the usual
+        # origins for the country, sometimes anywhere (so an unusual origin is no proof).
+        usual = FOREIGN_PHONE.get(country, DEFAULT_FOREIGN_PHONE)
+        pool = usual if rng.random() < 0.85 else _ANY_PHONE_REGION
+        region = rng.choice([r for r in pool if r != country])
     ptype = MOBILE if rng.random() < 0.85 else FIXED_LINE
     if ptype == FIXED_LINE and region == "FR" and rng.random() < 0.4:
         # French home lines on internet boxes are 09 numbers, which libphonenumber calls VoIP.
