@@ -100,8 +100,7 @@ def main() -> None:
 
     def new_name(i: int) -> None:
         # Every name part unseen: the per-word and per-part caches are emptied first.
-        fresh._parts.clear()
-        fresh._words.clear()
+        fresh.forget()
         fresh(*names[i])
 
     worst = timed(new_name, n)

@@ -16,6 +16,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import compress
 from pathlib import Path
 from typing import Any, Literal
 
@@ -142,6 +143,14 @@ class RuleSet:
     # Every rule in one CEL list expression: one execute per signup instead of one per rule.
     combined: Any = field(default=None, repr=False, compare=False)
     inputs: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    # Per rule, in order: its id and the Hit it makes when it fires (both fixed).
+    _ids: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
+    _hits: tuple[Hit, ...] = field(default=(), init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        hits = tuple(Hit(r.id, r.kind, r.weight, r.mode, r.reason) for r in self.rules)
+        object.__setattr__(self, "_ids", tuple(r.id for r in self.rules))
+        object.__setattr__(self, "_hits", hits)
 
     def to_document(self) -> dict[str, Any]:
         """Return the rule set in the shape it is written in (round-trips)."""
@@ -164,6 +173,17 @@ class RuleSet:
             fired_all = self.combined.execute(context)
         except Exception:  # noqa: BLE001 - fall back to rule by rule to name the culprit
             fired_all = None
+        if (
+            isinstance(fired_all, list)
+            and len(fired_all) == len(self._hits)
+            and set(map(type, fired_all)) <= _BOOL
+        ):
+            # Every rule gave a boolean: the common case, done in C-level calls.
+            return Evaluation(
+                results=dict(zip(self._ids, fired_all, strict=True)),
+                hits=tuple(compress(self._hits, fired_all)),
+                errors={},
+            )
         if isinstance(fired_all, list) and len(fired_all) == len(self.rules):
             results: dict[str, bool | None] = {}
             hits: list[Hit] = []
@@ -200,6 +220,9 @@ class RuleSet:
                 results[rule.id] = None
                 errors[rule.id] = f"yielded {type(fired).__name__}, not a boolean"
         return Evaluation(results=results, hits=tuple(hits), errors=errors)
+
+
+_BOOL = frozenset({bool})
 
 
 def load_rule_set(path: str | Path) -> RuleSet:

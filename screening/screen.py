@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from screening.checks import SignalValue, address_rules, phones
+from screening.checks import SignalValue, address_rules, email_local, phones
 from screening.checks.addresses import check_address
 from screening.checks.age import check_age
 from screening.checks.emails import DomainResolver, check_email
-from screening.checks.names import check_name
+from screening.checks.names import check_name, forget_parts
 from screening.checks.phones import check_phone
 from screening.decide import Decision, decide
 from screening.policy import Policy
@@ -43,6 +43,16 @@ def warm_up() -> None:
         phones.preload()
         address_rules.preload()
         _warmed = True
+
+
+def forget_name_caches(name_scorer: NameScorer | None = None) -> None:
+    """Empty every in-memory cache of name parts: the name check's, the email check's
+    spellings of names, and ``name_scorer``'s (benchmarks start from a cold process)."""
+    forget_parts()
+    email_local._name_tokens.cache_clear()
+    forget = getattr(name_scorer, "forget", None)
+    if forget is not None:
+        forget()
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from screening.config import DEFAULT_RULES
 from screening.decide import decide
@@ -237,3 +239,21 @@ def test_every_signal_has_a_type_a_meaning_and_a_default_of_that_type() -> None:
     for name, signal in CATALOGUE.items():
         assert signal.description.strip(), name
         assert type(signal.default) is kinds[signal.type], name
+
+
+@given(
+    score=st.one_of(st.none(), st.floats(0.0, 1.0)),
+    review=st.floats(0.05, 0.6),
+    gap=st.floats(0.0, 0.4),
+)
+def test_the_no_hit_shortcut_decides_as_the_general_path_does(
+    score: float | None, review: float, gap: float
+) -> None:
+    thresholds = {"review": review, "decline": review + gap}
+    watch = rule_set(rule("watch", "email.has_plus_tag", action={"score": 0.0}, mode="shadow"))
+    # A shadow hit of weight 0 changes nothing but takes the general path.
+    general = decide(watch.evaluate(signals(email__has_plus_tag=True)), thresholds, score)
+    shortcut = decide(watch.evaluate(signals()), thresholds, score)
+    assert shortcut.outcome == general.outcome == general.shadow_outcome
+    assert (shortcut.score, shortcut.risk_total) == (general.score, general.risk_total)
+    assert shortcut.reasons == general.reasons and shortcut.shadow_outcome == general.outcome

@@ -8,6 +8,7 @@ lower-case ASCII with ``anyascii`` first, so "Jürgen", "Дмитрий" and "�
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from anyascii import anyascii
 
@@ -201,13 +202,16 @@ def _words(spelling: str, tokens: set[str]) -> None:
         tokens.add("".join(words))
 
 
-def _name_tokens(name: str) -> set[str]:
+# Name parts recur: their spellings are a pure function of the text. Bounded; process
+# memory only (screening.screen.forget_name_caches empties it).
+@lru_cache(maxsize=16_384)
+def _name_tokens(name: str) -> frozenset[str]:
     """Return the lower-case ASCII spellings of a name's parts worth looking for."""
     name = name[:_MAX_LEN]
     tokens: set[str] = set()
     if name.isascii():
         _words(name.lower(), tokens)
-        return tokens
+        return frozenset(tokens)
     original = name
     if not name.replace(" ", "").replace("-", "").replace("'", "").isalpha():
         name = _NOT_NAME.sub(" ", name)  # emoji and symbols would transliterate to words
@@ -220,7 +224,7 @@ def _name_tokens(name: str) -> set[str]:
     if _CYRILLIC.search(original):
         alternatives = _CYRILLIC_ALTERNATIVES
         tokens.update([w.replace(a, b) for w in tokens for a, b in alternatives if a in w])
-    return {t for t in tokens if len(t) > 1}
+    return frozenset(t for t in tokens if len(t) > 1)
 
 
 def _token_similarity(token: str, letters: str, words: list[str]) -> float:

@@ -201,7 +201,7 @@ class _Part:
 
     __slots__ = (
         "text", "counts", "words", "digits", "symbols", "max_run", "repeated", "length",
-        "script",
+        "script", "key", "worst_shape", "keyboard",
     )  # fmt: skip
 
     def __init__(self, text: str) -> None:
@@ -213,6 +213,9 @@ class _Part:
             self._scan(text)
         if text:
             self.script = dominant_script(self.counts)
+        self.key = fold_key(text)
+        self.worst_shape = self.shape()
+        self.keyboard = any(map(keyboard_run, self.words))
 
     def _scan_ascii(self, text: str) -> None:
         """Do what :meth:`_scan` does, with regexes, for the common all-ASCII case."""
@@ -300,6 +303,27 @@ class _Part:
         return out
 
 
+# Parts already analysed (read-only once built). Name parts recur (Marie, Müller, 王):
+# the per-part facts are pure functions of the text, so a recurring part costs a lookup.
+# Bounded; in process memory only, never written anywhere; forget_parts() empties it.
+_PART_CACHE: dict[str, _Part] = {}
+_PART_CACHE_LIMIT = 50_000
+
+
+def _part(text: str) -> _Part:
+    part = _PART_CACHE.get(text)
+    if part is None:
+        part = _Part(text)
+        if len(_PART_CACHE) < _PART_CACHE_LIMIT:
+            _PART_CACHE[text] = part
+    return part
+
+
+def forget_parts() -> None:
+    """Empty the cache of analysed name parts."""
+    _PART_CACHE.clear()
+
+
 def _confusable(part: _Part, other_script: str) -> bool:
     """Return True when a part's letters from other scripts all imitate one script."""
     if len(part.counts) >= 2:
@@ -333,16 +357,16 @@ def check_name(first_name: str, last_name: str) -> CheckResult:
     """
     first_text = normalize_name(first_name)
     last_text = normalize_name(last_name)
-    first, last = _Part(first_text), _Part(last_text)
-    first_key, last_key = fold_key(first_text), fold_key(last_text)
-    shape = max(first.shape(), last.shape())
+    first, last = _part(first_text), _part(last_text)
+    first_key, last_key = first.key, last.key
+    shape = max(first.worst_shape, last.worst_shape)
     flags = (
         is_mixed(first.counts.keys()) or is_mixed(last.counts.keys()),
         _confusable(first, last.script) or _confusable(last, first.script),
         first.digits or last.digits,
         first.symbols or last.symbols,
         first.repeated or last.repeated,
-        any(map(keyboard_run, first.words + last.words)),
+        first.keyboard or last.keyboard,
         shape >= 0.5,
         is_placeholder(first_key, last_key),
         bool(first_key) and first_key == last_key,

@@ -160,6 +160,11 @@ class NameScorer:
         self._parts: dict[str, object] = {}
         self.check(PROBES)
 
+    def forget(self) -> None:
+        """Empty the caches of words and name parts (the n-gram slot cache stays)."""
+        self._words.clear()
+        self._parts.clear()
+
     @property
     def pipeline(self) -> Any:
         """The fitted scikit-learn pipeline this scorer reads."""
