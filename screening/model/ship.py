@@ -104,7 +104,10 @@ def evaluate_artifact(
     stored = loaded.manifest.get("training", {}).get("settings", {})
     settings = TrainSettings(**{k: v for k, v in stored.items() if k in fields})
     if progress is not None:
-        progress(f"screening {settings.n} + {settings.fairness_n} synthetic signups")
+        progress(
+            f"screening {settings.n} synthetic signups and about {settings.fairness_n} more "
+            "per script group (fairness)"
+        )
     rows, fairness, _habits = model_data.build(
         settings.n,
         seed=settings.seed,

@@ -282,7 +282,11 @@ def train(
     timings["names"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    _say(progress, f"screening {settings.n} + {settings.fairness_n} synthetic signups")
+    _say(
+        progress,
+        f"screening {settings.n} synthetic signups, about {settings.fairness_n} more per script "
+        f"group (fairness) and counting {settings.habits_n} more (habits)",
+    )
     rows, fairness_rows, habit_counts = model_data.build(
         settings.n,
         seed=settings.seed,
