@@ -28,7 +28,11 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> OpenAPI:
     settings = config if isinstance(config, Settings) else load_settings(config)
     logs.configure(settings.log_level)
     runtime = Runtime(settings)
-    runtime.prepare(migrate=runtime.db.dialect == "sqlite" or settings.env == "test")
+    try:
+        runtime.prepare(migrate=runtime.db.dialect == "sqlite" or settings.env == "test")
+    except BaseException:
+        runtime.db.dispose()  # a refused start leaves no connection behind
+        raise
     app = OpenAPI(
         __name__,
         info=Info(

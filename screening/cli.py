@@ -121,6 +121,39 @@ def keys_rotate_hmac() -> None:
     click.echo(value)
 
 
+@keys.command("retire-hmac")
+@click.argument("key_id")
+def keys_retire_hmac(key_id: str) -> None:
+    """Retire an HMAC key id once no stored record uses it; then drop it from the keys.
+
+    Until then the service refuses to start without it: a person's records made with it
+    could not be found for rights requests.
+    """
+    from screening.store import Database, pseudonym_keys
+
+    settings = _settings()
+    if settings.hmac_keys and settings.hmac_keys[0].id == key_id:
+        click.echo(f"error: {key_id} is the current key; rotate first", err=True)
+        sys.exit(1)
+    database = Database(settings.database_url)
+    try:
+        with database.session() as session:
+            used = pseudonym_keys.usage(session, key_id)
+            if used:
+                click.echo(f"error: records still use key {key_id}:", err=True)
+                for column, count in used.items():
+                    click.echo(f"  {column}: {count}", err=True)
+                click.echo(
+                    "keep it configured until retention or erasure has removed them", err=True
+                )
+                sys.exit(1)
+            known = pseudonym_keys.retire(session, key_id)
+    finally:
+        database.dispose()
+    state = "retired" if known else "was not recorded (nothing to retire)"
+    click.echo(f"key {key_id} {state}: it can be removed from SCREENING_HMAC_KEYS")
+
+
 @main.group()
 def db() -> None:
     """The database."""

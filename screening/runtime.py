@@ -26,7 +26,7 @@ from screening.policy import Policy, load_policy
 from screening.pseudonyms import Pseudonymizer
 from screening.rules import RuleSet, load_rule_set, parse_rule_set
 from screening.screen import ModelScorer, NameScorer, warm_up
-from screening.store import Database
+from screening.store import Database, pseudonym_keys
 from screening.store import rulesets as ruleset_store
 from screening.store.reviews import overdue_count
 from screening.store.subjects import is_restricted, signup_pseudonyms
@@ -164,6 +164,23 @@ class Runtime:
         """
         return is_restricted(session, signup_pseudonyms(self.pseudonyms, normalized))
 
+    def _check_pseudonym_keys(self) -> None:
+        """Refuse to run without a key that stored pseudonyms may need; note the current one."""
+        configured = {key.id for key in self.pseudonyms.keys}
+        with self.db.session() as session:
+            missing = pseudonym_keys.unconfigured(session, configured)
+        if missing:
+            names = ", ".join(missing)
+            raise ConfigError(
+                f"stored pseudonyms may use HMAC key id(s) {names}, which SCREENING_HMAC_KEYS "
+                "no longer lists: without them a person's records cannot be found for rights "
+                "requests, and restrictions, objections and list entries stop matching. Keep "
+                "them in SCREENING_HMAC_KEYS after the current key, or run `screening keys "
+                "retire-hmac ID` for each once no record uses it."
+            )
+        with self.db.session() as session:
+            pseudonym_keys.record(session, self.pseudonyms.current_id, datetime.now(UTC))
+
     def prepare(self, *, migrate: bool) -> None:
         """Apply migrations (if asked) and seed the shipped rule set into an empty database."""
         if migrate:
@@ -172,6 +189,7 @@ class Runtime:
             raise ConfigError(
                 "the database schema is missing or out of date: run `screening db upgrade`"
             )
+        self._check_pseudonym_keys()
         with self.db.session() as session:
             if ruleset_store.latest_id(session) is None:
                 ruleset_store.publish(

@@ -246,3 +246,21 @@ class Checkpoint(Base):
         "hash": "hash",
         "created_at": "time",
     }
+
+
+class PseudonymKey(Base):
+    """An HMAC key id that has made pseudonyms which may still be stored.
+
+    Lookups for rights requests, restrictions, objections and lists find a person's
+    records only under a configured key: a key dropped from the configuration while its
+    pseudonyms remain would silently lose them. The service records its current key id
+    here, refuses to start without every recorded key, and ``screening keys
+    retire-hmac`` removes one once no record uses it.
+    """
+
+    __tablename__ = "pseudonym_keys"
+
+    key_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    first_used_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __non_personal__ = {"key_id": "HMAC key id (never the secret)", "first_used_at": "time"}
