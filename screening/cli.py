@@ -21,7 +21,7 @@ from screening.config import (
     read_dev_secrets,
     write_dev_secrets,
 )
-from screening.errors import ScreeningError
+from screening.errors import ConfigError, ScreeningError
 
 
 @click.group()
@@ -135,8 +135,15 @@ def keys_retire_hmac(key_id: str) -> None:
     if settings.hmac_keys and settings.hmac_keys[0].id == key_id:
         click.echo(f"error: {key_id} is the current key; rotate first", err=True)
         sys.exit(1)
+    # Not _runtime(): starting the service is what a missing key prevents.
     database = Database(settings.database_url)
     try:
+        if not database.is_migrated():
+            _fail(
+                ConfigError(
+                    "the database schema is missing or out of date: run `screening db upgrade`"
+                )
+            )
         with database.session() as session:
             used = pseudonym_keys.usage(session, key_id)
             if used:
@@ -148,6 +155,8 @@ def keys_retire_hmac(key_id: str) -> None:
                 )
                 sys.exit(1)
             known = pseudonym_keys.retire(session, key_id)
+    except ScreeningError as exc:
+        _fail(exc)
     finally:
         database.dispose()
     state = "retired" if known else "was not recorded (nothing to retire)"

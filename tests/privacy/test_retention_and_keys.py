@@ -138,3 +138,14 @@ def test_the_upgrade_records_the_key_ids_already_in_use(tmp_path: Path) -> None:
             assert session.scalars(select(PseudonymKey.key_id)).all() == ["k7"]
     finally:
         database.dispose()
+
+
+def test_retiring_a_key_without_a_database_says_what_to_do(tmp_path: Path) -> None:
+    env = {
+        "SCREENING_ENV": "test",
+        "SCREENING_INSTANCE_PATH": str(tmp_path / "empty"),
+        "SCREENING_HMAC_KEYS": "t2:" + "y" * 40 + ",t1:" + "x" * 40,
+    }
+    result = CliRunner().invoke(main, ["keys", "retire-hmac", "t1"], env=env)
+    assert result.exit_code == 2 and "screening db upgrade" in result.output
+    assert "Traceback" not in result.output
