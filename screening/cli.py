@@ -21,7 +21,7 @@ from screening.config import (
     read_dev_secrets,
     write_dev_secrets,
 )
-from screening.errors import ConfigError, ScreeningError
+from screening.errors import ScreeningError
 
 
 @click.group()
@@ -138,12 +138,7 @@ def keys_retire_hmac(key_id: str) -> None:
     # Not _runtime(): starting the service is what a missing key prevents.
     database = Database(settings.database_url)
     try:
-        if not database.is_migrated():
-            _fail(
-                ConfigError(
-                    "the database schema is missing or out of date: run `screening db upgrade`"
-                )
-            )
+        database.require_migrated()
         with database.session() as session:
             used = pseudonym_keys.usage(session, key_id)
             if used:

@@ -70,8 +70,6 @@ def decide(
     evaluation: Evaluation, thresholds: Mapping[str, float], model_score: float | None = None
 ) -> Decision:
     """Turn one evaluation (and the model's score, if any) into a decision."""
-    if not evaluation.hits:
-        return _without_hits(evaluation, thresholds, model_score)
     active = tuple(h for h in evaluation.hits if h.mode == "active")
     shadow = tuple(h for h in evaluation.hits if h.mode == "shadow")
     base = model_score if model_score is not None else 0.0
@@ -95,25 +93,5 @@ def decide(
         hits=active,
         shadow_hits=shadow,
         shadow_outcome=outcome_for(evaluation.hits, with_shadow, thresholds),
-        rule_errors=dict(evaluation.errors),
-    )
-
-
-def _without_hits(
-    evaluation: Evaluation, thresholds: Mapping[str, float], model_score: float | None
-) -> Decision:
-    # Most signups fire no rule: the score alone decides (same result as the general path).
-    risk_total = round(model_score, 9) if model_score is not None else 0.0
-    score = model_score if model_score is not None else min(1.0, max(0.0, risk_total))
-    outcome = outcome_for((), risk_total, thresholds)
-    reason = SCORE_REASONS.get(outcome)
-    return Decision(
-        outcome=outcome,
-        score=round(float(score), 6),
-        risk_total=round(float(risk_total), 6),
-        reasons=(reason,) if reason is not None else (),
-        hits=(),
-        shadow_hits=(),
-        shadow_outcome=outcome,
         rule_errors=dict(evaluation.errors),
     )

@@ -181,6 +181,15 @@ def format_diff(diff: Mapping[str, Any]) -> list[str]:
     return lines
 
 
+def _transitions(table: Mapping[str, Mapping[str, int]]) -> list[str]:
+    """Render an outcome-to-outcome count table: a header line, then one line per outcome."""
+    lines = [f"{'':>10} " + " ".join(f"{o:>9}" for o in OUTCOMES)]
+    for current in OUTCOMES:
+        row = table[current]
+        lines.append(f"{current:>10} " + " ".join(f"{row[o]:>9}" for o in OUTCOMES))
+    return lines
+
+
 def format_report(report: Mapping[str, Any]) -> str:
     """Render a backtest report as plain text for the terminal."""
     lines = [
@@ -189,11 +198,8 @@ def format_report(report: Mapping[str, Any]) -> str:
         f"decisions whose outcome changes: {report['changed']}",
         "",
         "outcome transitions (rows: current, columns: candidate)",
-        f"{'':>10} " + " ".join(f"{o:>9}" for o in OUTCOMES),
+        *_transitions(report["transitions"]),
     ]
-    for current in OUTCOMES:
-        row = report["transitions"][current]
-        lines.append(f"{current:>10} " + " ".join(f"{row[o]:>9}" for o in OUTCOMES))
     labels = report["labels"]
     lines += ["", f"review labels: fraud {labels['fraud']}, legitimate {labels['legitimate']}"]
     for which in ("current", "candidate"):
@@ -229,11 +235,8 @@ def format_shadow(report: Mapping[str, Any]) -> str:
         f"{report['with_shadow_hits']}; whose outcome would change: {report['would_change']}",
         "",
         "outcomes (rows: recorded, columns: with shadow rules active)",
-        f"{'':>10} " + " ".join(f"{o:>9}" for o in OUTCOMES),
+        *_transitions(report["transitions"]),
     ]
-    for current in OUTCOMES:
-        row = report["transitions"][current]
-        lines.append(f"{current:>10} " + " ".join(f"{row[o]:>9}" for o in OUTCOMES))
     lines += ["", f"{'shadow rule':<36} {'hits':>8} {'rate':>8} {'changes outcome':>16}"]
     for rule in report["rules"]:
         lines.append(

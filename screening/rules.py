@@ -173,30 +173,20 @@ class RuleSet:
             fired_all = self.combined.execute(context)
         except Exception:  # noqa: BLE001 - fall back to rule by rule to name the culprit
             fired_all = None
-        if (
-            isinstance(fired_all, list)
-            and len(fired_all) == len(self._hits)
-            and set(map(type, fired_all)) <= _BOOL
-        ):
-            # Every rule gave a boolean: the common case, done in C-level calls.
-            return Evaluation(
-                results=dict(zip(self._ids, fired_all, strict=True)),
-                hits=tuple(compress(self._hits, fired_all)),
-                errors={},
-            )
-        if isinstance(fired_all, list) and len(fired_all) == len(self.rules):
-            results: dict[str, bool | None] = {}
-            hits: list[Hit] = []
+        if isinstance(fired_all, list) and len(fired_all) == len(self._hits):
+            results: dict[str, bool | None] = dict(zip(self._ids, fired_all, strict=True))
             errors: dict[str, str] = {}
-            for rule, fired in zip(self.rules, fired_all, strict=True):
-                if not isinstance(fired, bool):
-                    results[rule.id] = None
-                    errors[rule.id] = f"yielded {type(fired).__name__}, not a boolean"
-                    continue
-                results[rule.id] = fired
-                if fired:
-                    hits.append(Hit(rule.id, rule.kind, rule.weight, rule.mode, rule.reason))
-            return Evaluation(results=results, hits=tuple(hits), errors=errors)
+            fired = fired_all
+            if not set(map(type, fired_all)) <= _BOOL:
+                # A rule that yields anything but a boolean counts as errored, not as fired.
+                for rule_id, value in zip(self._ids, fired_all, strict=True):
+                    if not isinstance(value, bool):
+                        results[rule_id] = None
+                        errors[rule_id] = f"yielded {type(value).__name__}, not a boolean"
+                fired = [value is True for value in fired_all]
+            return Evaluation(
+                results=results, hits=tuple(compress(self._hits, fired)), errors=errors
+            )
         return self._evaluate_each(signals)
 
     def _evaluate_each(self, signals: Mapping[str, SignalValue]) -> Evaluation:
@@ -206,7 +196,7 @@ class RuleSet:
         results: dict[str, bool | None] = {}
         hits: list[Hit] = []
         errors: dict[str, str] = {}
-        for rule in self.rules:
+        for rule, hit in zip(self.rules, self._hits, strict=True):
             try:
                 fired = rule.program.execute(context)
             except Exception as exc:  # noqa: BLE001 - a broken rule must not break screening
@@ -215,7 +205,7 @@ class RuleSet:
                 continue
             results[rule.id] = fired is True
             if fired is True:
-                hits.append(Hit(rule.id, rule.kind, rule.weight, rule.mode, rule.reason))
+                hits.append(hit)
             elif not isinstance(fired, bool):
                 results[rule.id] = None
                 errors[rule.id] = f"yielded {type(fired).__name__}, not a boolean"

@@ -185,10 +185,8 @@ class Runtime:
         """Apply migrations (if asked) and seed the shipped rule set into an empty database."""
         if migrate:
             self.db.upgrade()
-        elif not self.db.is_migrated():
-            raise ConfigError(
-                "the database schema is missing or out of date: run `screening db upgrade`"
-            )
+        else:
+            self.db.require_migrated()
         self._check_pseudonym_keys()
         with self.db.session() as session:
             if ruleset_store.latest_id(session) is None:

@@ -246,12 +246,12 @@ def test_every_signal_has_a_type_a_meaning_and_a_default_of_that_type() -> None:
     review=st.floats(0.05, 0.6),
     gap=st.floats(0.0, 0.4),
 )
-def test_the_no_hit_shortcut_decides_as_the_general_path_does(
+def test_a_zero_weight_shadow_hit_decides_as_no_hit_does(
     score: float | None, review: float, gap: float
 ) -> None:
     thresholds = {"review": review, "decline": review + gap}
     watch = rule_set(rule("watch", "email.has_plus_tag", action={"score": 0.0}, mode="shadow"))
-    # A shadow hit of weight 0 changes nothing but takes the general path.
+    # A shadow hit of weight 0 is recorded and changes nothing else.
     general = decide(watch.evaluate(signals(email__has_plus_tag=True)), thresholds, score)
     shortcut = decide(watch.evaluate(signals()), thresholds, score)
     assert shortcut.outcome == general.outcome == general.shadow_outcome

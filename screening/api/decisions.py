@@ -19,7 +19,7 @@ from screening.errors import NotFound
 from screening.runtime import Runtime
 from screening.store import decisions as store
 from screening.store import reviews as review_store
-from screening.store.models import Decision
+from screening.store.models import Decision, iso
 
 bp = APIBlueprint(
     "decisions",
@@ -42,10 +42,6 @@ def effective_outcome(events: list[Any], automated: str) -> tuple[str, dict[str,
         "outcome": resolution.data["outcome"],
         "resolved_at": resolution.created_at.isoformat().replace("+00:00", "Z"),
     }
-
-
-def iso(value: Any) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value is not None else None
 
 
 @bp.get("/decisions/<decision_id>", responses={401: ErrorResponse, 404: ErrorResponse})

@@ -9,7 +9,7 @@ from flask import current_app, g, request
 from flask_openapi3 import APIBlueprint, Tag
 
 from screening.api.auth import principal, requires
-from screening.api.decisions import analyst_view, iso
+from screening.api.decisions import analyst_view
 from screening.api.ratelimit import limit_customer
 from screening.api.schemas import (
     DecisionPath,
@@ -26,7 +26,7 @@ from screening.errors import NotFound, ValidationFailed
 from screening.runtime import Runtime
 from screening.store import decisions as decision_store
 from screening.store import reviews as store
-from screening.store.models import ReviewRequest
+from screening.store.models import ReviewRequest, iso
 
 bp = APIBlueprint(
     "reviews",

@@ -28,6 +28,7 @@ from screening.screen import evaluate, run_checks
 from screening.signals import CATALOGUE
 from screening.store import rulesets as store
 from screening.store.lists import list_signals
+from screening.store.models import iso
 
 log = logging.getLogger("screening.rules")
 bp = APIBlueprint(
@@ -237,7 +238,7 @@ def shadow(query: ShadowQuery) -> Any:
         report = shadow_summary(
             store.shadow_decisions(session, since=since), counts, limit=query.limit
         )
-    return {"since": _iso(since), **report}
+    return {"since": iso(since), **report}
 
 
 @bp.post("/rules/backtest", responses={**ERRORS})
@@ -281,7 +282,7 @@ def backtest(query: BacktestQuery) -> Any:
         )
     report = result.report()
     return {
-        "since": _iso(since),
+        "since": iso(since),
         "excluded": left_out,
         "truncated": in_window > API_BACKTEST_LIMIT,
         "seconds": round(time.perf_counter() - started, 3),
@@ -333,7 +334,3 @@ def simulate(body: ScreeningRequest) -> Any:
         ],
         "discarded_fields": minimised.discarded,
     }
-
-
-def _iso(value: datetime) -> str:
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")

@@ -19,6 +19,7 @@ import numpy as np
 from screening.checks import SignalValue
 from screening.decide import decide
 from screening.model.data import Row
+from screening.model.habits import wilson
 from screening.rules import Evaluation, RuleSet, parse_rule_set
 from screening.screen import Checked, evaluate
 from screening.signals import CATALOGUE
@@ -94,16 +95,6 @@ def rates(outcomes: np.ndarray, fraud: np.ndarray) -> dict[str, float]:
         "recall_held": share(held & fraud, fraud),
         "precision_declined": share(declined & fraud, declined),
     }
-
-
-def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    """Return the 95% Wilson score interval of a proportion k/n."""
-    if n == 0:
-        return (0.0, 1.0)
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return (max(0.0, centre - half), min(1.0, centre + half))
 
 
 def hold_table(keys: Iterable[str], outcomes: np.ndarray) -> list[dict[str, Any]]:

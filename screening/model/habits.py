@@ -132,14 +132,19 @@ class Habits:
         return usual is not None and region not in usual
 
 
+def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """Return the Wilson score interval of a proportion k/n ((0, 1) when n is 0)."""
+    if n <= 0:
+        return (0.0, 1.0)
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
 def upper_share(k: int, n: int, z: float = Z) -> float:
     """Return the upper Wilson bound of the share k/n (1.0 when n is 0)."""
-    if n <= 0:
-        return 1.0
-    p = k / n
-    centre = p + z * z / (2 * n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return min(1.0, (centre + half) / (1 + z * z / n))
+    return wilson(k, n, z)[1]
 
 
 def min_rows(share: float = MIN_SHARE, z: float = Z) -> int:

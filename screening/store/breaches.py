@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from screening.errors import Conflict, NotFound, ValidationFailed
 from screening.policy import Policy
 from screening.store import outbox
-from screening.store.models import Decision, OutboxMessage, PersonalData
+from screening.store.models import Decision, OutboxMessage, PersonalData, iso
 from screening.store.models_rights import Breach
 
 OVERDUE_GAUGE = (
@@ -265,18 +265,18 @@ def view(breach: Breach, now: datetime) -> dict[str, Any]:
     """Return a breach as the API and CLI show it."""
     return {
         "breach_id": breach.id,
-        "detected_at": _iso(breach.detected_at),
-        "recorded_at": _iso(breach.recorded_at),
+        "detected_at": iso(breach.detected_at),
+        "recorded_at": iso(breach.recorded_at),
         "recorded_by": breach.recorded_by,
         "nature": breach.nature,
         "categories": breach.categories,
-        "window": {"from": _iso(breach.window_from), "to": _iso(breach.window_to)},
+        "window": {"from": iso(breach.window_from), "to": iso(breach.window_to)},
         "criteria": breach.criteria,
         "subjects_affected": breach.subjects_affected,
         "records_affected": breach.records_affected,
         "notices_queued": breach.notices_queued,
-        "notify_authority_by": _iso(breach.notify_authority_by),
-        "authority_notified_at": _iso(breach.authority_notified_at),
+        "notify_authority_by": iso(breach.notify_authority_by),
+        "authority_notified_at": iso(breach.authority_notified_at),
         "overdue": breach.authority_notified_at is None and breach.notify_authority_by < now,
         "draft": breach.draft,
     }
@@ -285,7 +285,7 @@ def view(breach: Breach, now: datetime) -> dict[str, Any]:
 def notice_details(policy: Policy, breach: Breach) -> str:
     """The part of a customer's breach notice that describes this breach (no personal data)."""
     return (
-        f"Reference: {breach.id}. Detected on {_iso(breach.detected_at)}.\n"
+        f"Reference: {breach.id}. Detected on {iso(breach.detected_at)}.\n"
         f"What happened: {breach.nature}\n"
         f"Data concerned: {', '.join(_label(policy, c) for c in breach.categories)}.\n"
         f"What we are doing about it: {breach.measures or 'we are investigating the incident.'}\n"
@@ -314,8 +314,8 @@ def draft(policy: Policy, breach: Breach) -> str:
             f"    {authority.get('authority_address') or ''}".rstrip(),
             f"From: {controller.get('name', '')}, {controller.get('address', '')}",
             f"Breach reference: {breach.id}",
-            f"Detected: {_iso(breach.detected_at)}",
-            f"Notification due by: {_iso(breach.notify_authority_by)} ({hours} hours after "
+            f"Detected: {iso(breach.detected_at)}",
+            f"Notification due by: {iso(breach.notify_authority_by)} ({hours} hours after "
             "detection; if later, give the reasons for the delay, Art. 33(1))",
             "",
             "(a) Nature of the breach",
@@ -323,7 +323,7 @@ def draft(policy: Policy, breach: Breach) -> str:
             "  Categories of personal data concerned:",
             categories,
             f"  Records concerned: approximately {breach.records_affected}, created between "
-            f"{_iso(breach.window_from)} and {_iso(breach.window_to)} (criteria: {criteria})",
+            f"{iso(breach.window_from)} and {iso(breach.window_to)} (criteria: {criteria})",
             f"  Data subjects concerned: approximately {breach.subjects_affected}",
             "",
             "(b) Contact point",
@@ -353,7 +353,3 @@ def _dpo(policy: Policy) -> str:
     dpo = (policy.raw.get("controller") or {}).get("dpo") or {}
     email = dpo.get("email") or "[DPO e-mail address: not set in the policy]"
     return f"{dpo.get('title') or 'Data Protection Officer'}, {email}, {dpo.get('address') or ''}"
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value is not None else None

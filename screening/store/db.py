@@ -94,6 +94,13 @@ class Database:
             return False
         return current == head
 
+    def require_migrated(self) -> None:
+        """Raise ConfigError unless :meth:`is_migrated` (naming the command that fixes it)."""
+        if not self.is_migrated():
+            raise ConfigError(
+                "the database schema is missing or out of date: run `screening db upgrade`"
+            )
+
     def upgrade(self, revision: str = "head") -> None:
         """Apply Alembic migrations up to ``revision``."""
         from alembic import command  # imported here: the CLI and start-up need it, requests don't

@@ -21,6 +21,7 @@ from screening.checks import SignalValue
 from screening.errors import Conflict, NotFound
 from screening.lists import SIGNALS, no_matches, screening_values, signal_name
 from screening.pseudonyms import Pseudonymizer
+from screening.store.models import iso
 from screening.store.models_lists import ListChange, ListEntry
 
 __all__ = ["SIGNALS", "add", "entries", "find", "history", "list_signals", "remove"]
@@ -206,10 +207,10 @@ def describe(entry: ListEntry, now: datetime) -> dict[str, Any]:
         "kind": entry.kind,
         "key": entry.key,
         "reason": entry.reason,
-        "expires_at": _iso(entry.expires_at),
+        "expires_at": iso(entry.expires_at),
         "expired": entry.expires_at is not None and entry.expires_at <= now,
         "created_by": entry.created_by,
-        "created_at": _iso(entry.created_at),
+        "created_at": iso(entry.created_at),
     }
 
 
@@ -220,11 +221,7 @@ def describe_change(change: ListChange) -> dict[str, Any]:
         "list": change.list_name,
         "kind": change.kind,
         "reason": change.reason,
-        "expires_at": _iso(change.expires_at),
+        "expires_at": iso(change.expires_at),
         "actor": change.actor,
-        "at": _iso(change.at),
+        "at": iso(change.at),
     }
-
-
-def _iso(value: datetime | None) -> str | None:
-    return None if value is None else value.astimezone(UTC).isoformat().replace("+00:00", "Z")

@@ -15,7 +15,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from screening.policy import Policy
-from screening.store.models import Decision, DecisionEvent, OutboxMessage, ReviewRequest
+from screening.store.models import (
+    Decision,
+    DecisionEvent,
+    OutboxMessage,
+    ReviewRequest,
+    iso,
+)
 from screening.store.models_rights import RightsRequest
 from screening.store.subjects import Records, request_view, requests_of, statuses
 
@@ -55,7 +61,7 @@ def build(
     known = [r.active_services for r in rows if r.active_services is not None]
     return {
         "schema": SCHEMA,
-        "generated_at": _iso(now),
+        "generated_at": iso(now),
         "request_id": request.id,
         "controller": _controller(policy),
         "policy_version": policy.version,
@@ -96,7 +102,7 @@ def _decision(
         stored = {n: getattr(personal, n) for n in _PERSONAL if getattr(personal, n) is not None}
     return {
         "decision_id": row.id,
-        "created_at": _iso(row.created_at),
+        "created_at": iso(row.created_at),
         "outcome": outcome,
         "automated_outcome": row.outcome,
         "automated": True,
@@ -118,12 +124,12 @@ def _decision(
             "model": row.model_version,
             "policy": row.policy_version,
         },
-        "scrubbed_at": _iso(row.scrubbed_at),
+        "scrubbed_at": iso(row.scrubbed_at),
         "events": [
             {
                 "seq": e.seq,
                 "kind": e.kind,
-                "at": _iso(e.created_at),
+                "at": iso(e.created_at),
                 "actor": e.actor,
                 "data": e.data,
             }
@@ -138,12 +144,12 @@ def _review(row: ReviewRequest) -> dict[str, Any]:
     return {
         "review_request_id": row.id,
         "status": row.status,
-        "received_at": _iso(row.received_at),
+        "received_at": iso(row.received_at),
         "due_by": row.due_by.isoformat(),
         "statement": row.statement,
         "corrections": row.corrections,
-        "claimed_at": _iso(row.claimed_at),
-        "resolved_at": _iso(row.resolved_at),
+        "claimed_at": iso(row.claimed_at),
+        "resolved_at": iso(row.resolved_at),
         "resolution": {
             "outcome": row.resolution_outcome,
             "note": row.resolution_note,
@@ -161,8 +167,8 @@ def _notice(row: OutboxMessage) -> dict[str, Any]:
         "subject": row.subject,
         "body": row.body,
         "status": row.status,
-        "created_at": _iso(row.created_at),
-        "sent_at": _iso(row.sent_at),
+        "created_at": iso(row.created_at),
+        "sent_at": iso(row.sent_at),
     }
 
 
@@ -200,7 +206,3 @@ def _processing(policy: Policy) -> dict[str, Any]:
             "You can ask for a person to review any decision."
         ),
     }
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value is not None else None

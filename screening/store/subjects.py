@@ -25,7 +25,7 @@ from screening.checks.emails import check_email
 from screening.errors import ValidationFailed
 from screening.pseudonyms import Pseudonymizer
 from screening.store.decisions import append_event
-from screening.store.models import Decision, PersonalData
+from screening.store.models import Decision, PersonalData, iso
 from screening.store.models_rights import RightsRequest, SubjectStatus
 from screening.store.reviews import one_month_after
 from screening.store.velocity import VelocityStore
@@ -295,9 +295,9 @@ def request_view(row: RightsRequest) -> dict[str, Any]:
     return {
         "request_id": row.id,
         "right": row.right,
-        "received_at": _iso(row.received_at),
+        "received_at": iso(row.received_at),
         "due_by": row.due_by.isoformat(),
-        "completed_at": _iso(row.completed_at),
+        "completed_at": iso(row.completed_at),
         "outcome": row.outcome,
         "reason": row.reason,
         "actions": row.actions,
@@ -335,7 +335,3 @@ def register(
         )
     stmt = stmt.order_by(RightsRequest.received_at.desc(), RightsRequest.id.desc()).limit(limit)
     return list(session.scalars(stmt))
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value is not None else None
