@@ -70,17 +70,6 @@ def test_metrics_carry_outcomes_and_overdue_reviews_but_no_personal_data(
     assert "zed.unique" not in text and "mailinator" not in text
 
 
-@pytest.fixture
-def cli_env(settings: dict[str, Any], app: Any) -> dict[str, str]:
-    runtime = app.extensions["screening"]
-    return {
-        "SCREENING_INSTANCE_PATH": str(settings["instance_path"]),
-        "SCREENING_DATABASE_URL": runtime.db.url.render_as_string(hide_password=False),
-        "SCREENING_HMAC_KEYS": settings["hmac_keys"],
-        "SCREENING_SECRET_KEY": settings["secret_key"],
-    }
-
-
 def test_keys_create_prints_the_key_alone_on_the_last_line(
     client: Any, cli_env: dict[str, str]
 ) -> None:

@@ -75,18 +75,15 @@ def test_rotate_hmac_puts_a_fresh_key_in_front(tmp_path: Path) -> None:
 
 
 def test_a_key_that_stored_pseudonyms_need_cannot_be_dropped_until_retired(
-    client: Any, runtime: Any, screen_key: str, settings: dict[str, Any]
+    client: Any,
+    runtime: Any,
+    screen_key: str,
+    settings: dict[str, Any],
+    cli_env: dict[str, str],
 ) -> None:
     client.post("/v1/screenings", json=signup(email="kept@example.be"), headers=auth(screen_key))
     other = "t2:" + "y" * 40
-    env = {
-        "SCREENING_ENV": "test",
-        "SCREENING_INSTANCE_PATH": str(settings["instance_path"]),
-        "SCREENING_HMAC_KEYS": other,
-        "SCREENING_SECRET_KEY": "s" * 40,
-    }
-    if "database_url" in settings:
-        env["SCREENING_DATABASE_URL"] = settings["database_url"]
+    env = {**cli_env, "SCREENING_HMAC_KEYS": other}
     # t1 made the stored email's pseudonym: without it the service will not start.
     with pytest.raises(ConfigError, match="HMAC key id\\(s\\) t1,"):
         create_app({**settings, "hmac_keys": other})

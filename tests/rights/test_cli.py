@@ -7,22 +7,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 from click.testing import CliRunner
 
 from screening.cli import main
 from tests.rights.flows import ANNELIES, BORIS, analyst_view, screen
-
-
-@pytest.fixture
-def cli_env(settings: dict[str, Any], app: Any) -> dict[str, str]:
-    runtime = app.extensions["screening"]
-    return {
-        "SCREENING_INSTANCE_PATH": str(settings["instance_path"]),
-        "SCREENING_DATABASE_URL": runtime.db.url.render_as_string(hide_password=False),
-        "SCREENING_HMAC_KEYS": settings["hmac_keys"],
-        "SCREENING_SECRET_KEY": settings["secret_key"],
-    }
 
 
 def run(env: dict[str, str], *args: str, stdin: str | None = None) -> Any:
