@@ -1,7 +1,7 @@
 """Benchmark: backtest a candidate rule set over 100,000 recorded decisions, end to end.
 
 Seeds a temporary database (SQLite by default) with recorded decisions whose
-signals come from real checks: synthetic signups (``screening.synth``) run
+signals come from real checks: synthetic signups (``screening.training.synth``) run
 through ``run_checks`` and the shipped rules, then replicated with variation
 (velocity counts, model-free scores, times over 30 days) and bulk-inserted,
 with human-review labels on half the held ones and 1 % of the approved ones. Then times what
@@ -31,16 +31,16 @@ from typing import Any
 from sqlalchemy import insert
 
 from screening.config import DEFAULT_POLICY, DEFAULT_RULES
-from screening.decide import decide
-from screening.policy import load_policy
-from screening.rulecheck import format_report
-from screening.rules import load_rule_set, parse_rule_set
-from screening.screen import evaluate, run_checks
+from screening.core.decide import decide
+from screening.core.policy import load_policy
+from screening.core.rules.check import format_report
+from screening.core.rules.ruleset import load_rule_set, parse_rule_set
+from screening.core.screen import evaluate, run_checks
+from screening.core.velocity import SIGNALS as VELOCITY
 from screening.store import Database
 from screening.store import rulesets as store
 from screening.store.models import Decision, DecisionEvent
-from screening.synth import REFERENCE_DATE, burst, population
-from screening.velocity import SIGNALS as VELOCITY
+from screening.training.synth import REFERENCE_DATE, burst, population
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 

@@ -20,12 +20,12 @@ from collections.abc import Callable
 import numpy as np
 
 from screening.config import DEFAULT_MODEL, DEFAULT_POLICY
-from screening.model.artifact import load
-from screening.model.features import vector
-from screening.model.names import NameScorer
-from screening.policy import load_policy
-from screening.screen import run_checks, warm_up
-from screening.synth import REFERENCE_DATE, population
+from screening.core.model.artifact import load
+from screening.core.model.features import vector
+from screening.core.model.names import NameScorer
+from screening.core.policy import load_policy
+from screening.core.screen import run_checks, warm_up
+from screening.training.synth import REFERENCE_DATE, population
 
 BUDGET_US = 150.0
 

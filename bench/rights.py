@@ -28,7 +28,7 @@ from screening.app import create_app
 from screening.store import breaches, rights, subject_export
 from screening.store import subjects as store
 from screening.store.models import Decision, PersonalData
-from screening.store.models_rights import SubjectStatus
+from screening.store.models.rights import SubjectStatus
 
 
 def seed(runtime: Any, n: int, per_subject: int, flagged: int, now: datetime) -> None:

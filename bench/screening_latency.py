@@ -34,11 +34,11 @@ import phonenumbers
 from anyascii import anyascii
 
 from screening.config import DEFAULT_MODEL, DEFAULT_POLICY, DEFAULT_RULES
-from screening.model.artifact import load as load_model
-from screening.policy import load_policy
-from screening.rules import load_rule_set
-from screening.screen import evaluate, forget_name_caches, run_checks
-from screening.synth import fraudulent, legitimate
+from screening.core.model.artifact import load as load_model
+from screening.core.policy import load_policy
+from screening.core.rules.ruleset import load_rule_set
+from screening.core.screen import evaluate, forget_name_caches, run_checks
+from screening.training.synth import fraudulent, legitimate
 
 
 def percentile(values: list[float], q: float) -> float:

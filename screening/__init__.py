@@ -12,7 +12,7 @@ __all__ = ["create_app"]
 
 
 def __getattr__(name: str) -> Any:
-    # Lazy, so that importing the pure core (screening.checks...) never imports Flask.
+    # Lazy, so that importing the pure core (screening.core.checks...) never imports Flask.
     if name == "create_app":
         from screening.app import create_app
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from screening.core.pseudonyms import HmacKey
 from screening.errors import ConfigError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -23,14 +24,6 @@ DEFAULT_MODEL = PROJECT_ROOT / "models" / "risk-model.skops"
 DEFAULT_POLICY = PROJECT_ROOT / "policy" / "privacy-policy.yaml"
 SECRETS_FILE = "secrets.json"
 MIN_SECRET_LENGTH = 32
-
-
-@dataclass(frozen=True)
-class HmacKey:
-    """One pseudonymisation key: ``id`` is stored beside every HMAC it made."""
-
-    id: str
-    secret: bytes
 
 
 @dataclass(frozen=True)

@@ -15,23 +15,23 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from screening.checks import SignalValue
-from screening.checks.emails import DomainResolver
 from screening.config import Settings
+from screening.core.checks import SignalValue
+from screening.core.checks.emails import DomainResolver
+from screening.core.model.artifact import LoadedModel
+from screening.core.model.artifact import load as load_model
+from screening.core.model.scoring import ExplainingScorer
+from screening.core.policy import Policy, load_policy
+from screening.core.pseudonyms import Pseudonymizer
+from screening.core.rules.ruleset import RuleSet, load_rule_set, parse_rule_set
+from screening.core.screen import ModelScorer, NameScorer, warm_up
+from screening.core.velocity import identifiers
 from screening.errors import ConfigError, RuleSetError
-from screening.model.artifact import LoadedModel
-from screening.model.artifact import load as load_model
-from screening.model.scoring import ExplainingScorer
-from screening.policy import Policy, load_policy
-from screening.pseudonyms import Pseudonymizer
-from screening.rules import RuleSet, load_rule_set, parse_rule_set
-from screening.screen import ModelScorer, NameScorer, warm_up
 from screening.store import Database, pseudonym_keys
 from screening.store import rulesets as ruleset_store
 from screening.store.reviews import overdue_count
 from screening.store.subjects import is_restricted, signup_pseudonyms
 from screening.store.velocity import DatabaseVelocity, Keys, RedisVelocity, VelocityStore
-from screening.velocity import identifiers
 
 MODEL_VERSION_NONE = "none"
 log = logging.getLogger("screening.runtime")

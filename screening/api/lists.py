@@ -16,8 +16,8 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstrai
 
 from screening.api.auth import principal, requires
 from screening.api.schemas import Address, error_responses
+from screening.core.lists import canonical
 from screening.errors import ValidationFailed
-from screening.lists import canonical
 from screening.runtime import Runtime
 from screening.store import lists as store
 

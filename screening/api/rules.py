@@ -19,13 +19,13 @@ from screening.api.schemas import (
     ValidationReport,
     error_responses,
 )
-from screening.backtest import parse_since, shadow_summary
+from screening.core.rules.backtest import parse_since, shadow_summary
+from screening.core.rules.check import locate
+from screening.core.rules.ruleset import RuleSet, parse_rule_set, parse_rule_text, validate_rule_set
+from screening.core.screen import evaluate, run_checks
+from screening.core.signals import CATALOGUE
 from screening.errors import NotFound, RuleSetError, ValidationFailed
-from screening.rulecheck import locate
-from screening.rules import RuleSet, parse_rule_set, parse_rule_text, validate_rule_set
 from screening.runtime import Runtime
-from screening.screen import evaluate, run_checks
-from screening.signals import CATALOGUE
 from screening.store import rulesets as store
 from screening.store.lists import list_signals
 from screening.store.models import iso

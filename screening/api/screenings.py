@@ -23,10 +23,10 @@ from screening.api.schemas import (
     error_responses,
 )
 from screening.api.tokens import new_token, token_hash
-from screening.chain import canonical_json
+from screening.core.hashing import canonical_json
+from screening.core.screen import Screened, evaluate, run_checks
 from screening.errors import IdempotencyMismatch, StorageError
 from screening.runtime import Runtime
-from screening.screen import Screened, evaluate, run_checks
 from screening.store import decisions as store
 from screening.store.lists import list_signals
 from screening.store.models import Decision

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import inspect, select
 
-from screening.policy import Policy
+from screening.core.policy import Policy
 from screening.store.db import Database
 from screening.store.models import Base, Decision, DecisionEvent, PersonalData
 

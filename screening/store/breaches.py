@@ -20,11 +20,11 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from screening.core.policy import Policy
 from screening.errors import Conflict, NotFound, ValidationFailed
-from screening.policy import Policy
 from screening.store import outbox
 from screening.store.models import Decision, OutboxMessage, PersonalData, iso
-from screening.store.models_rights import Breach
+from screening.store.models.rights import Breach
 
 OVERDUE_GAUGE = (
     "screening_breaches_overdue",

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from screening.chain import GENESIS, canonical_json
+from screening.core.hashing import GENESIS, canonical_json
 from screening.store.models import Checkpoint, Decision
 
 SETTLE = timedelta(minutes=2)

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from screening.chain import GENESIS, decision_hash, event_hash
+from screening.core.hashing import GENESIS, decision_hash, event_hash
 from screening.store.models import Decision, DecisionEvent, PersonalData
 
 

@@ -17,12 +17,12 @@ from typing import Any, Protocol
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from screening.checks import SignalValue
+from screening.core.checks import SignalValue
+from screening.core.lists import SIGNALS, no_matches, screening_values, signal_name
+from screening.core.pseudonyms import Pseudonymizer
 from screening.errors import Conflict, NotFound
-from screening.lists import SIGNALS, no_matches, screening_values, signal_name
-from screening.pseudonyms import Pseudonymizer
 from screening.store.models import iso
-from screening.store.models_lists import ListChange, ListEntry
+from screening.store.models.lists import ListChange, ListEntry
 
 __all__ = ["SIGNALS", "add", "entries", "find", "history", "list_signals", "remove"]
 
@@ -40,7 +40,7 @@ class Keys:
 
 
 def keys_for(pseudonyms: Pseudonymizer, kind: str, value: str) -> Keys:
-    """Return the keys of a canonical value (see :func:`screening.lists.canonical`)."""
+    """Return the keys of a canonical value (see :func:`screening.core.lists.canonical`)."""
     if kind == "email_domain":
         return Keys(value, (value,))
     return Keys(pseudonyms.make(kind, value), tuple(pseudonyms.candidates(kind, value)))

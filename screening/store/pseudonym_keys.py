@@ -20,8 +20,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from screening.store.models import Decision, PseudonymKey
-from screening.store.models_lists import ListEntry
-from screening.store.models_rights import RightsRequest, SubjectStatus
+from screening.store.models.lists import ListEntry
+from screening.store.models.rights import RightsRequest, SubjectStatus
 
 # (label, pseudonym column, extra condition); migration 0008 backfills from the same list.
 COLUMNS: tuple[tuple[str, InstrumentedAttribute[str | None], ColumnElement[bool] | None], ...] = (

@@ -17,15 +17,15 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from screening.core.lists import screening_values
+from screening.core.policy import Policy
+from screening.core.pseudonyms import Pseudonymizer
+from screening.core.screen import run_checks
 from screening.errors import ValidationFailed
-from screening.lists import screening_values
-from screening.policy import Policy
-from screening.pseudonyms import Pseudonymizer
-from screening.screen import run_checks
 from screening.store import lists
 from screening.store.decisions import append_event
 from screening.store.models import PersonalData, ReviewRequest
-from screening.store.models_rights import RightsRequest, SubjectStatus
+from screening.store.models.rights import RightsRequest, SubjectStatus
 from screening.store.retention import scrub
 from screening.store.reviews import OPEN
 from screening.store.subjects import (

@@ -17,11 +17,11 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from screening.backtest import Replay, history_warnings
+from screening.core.rules.backtest import Replay, history_warnings
+from screening.core.rules.ruleset import RuleSet, parse_rule_set
 from screening.errors import Conflict, NotFound
-from screening.rules import RuleSet, parse_rule_set
 from screening.store.models import Decision, DecisionEvent, RuleSetVersion
-from screening.store.models_lists import RuleSetChange
+from screening.store.models.lists import RuleSetChange
 from screening.store.subjects import training_exclusions
 
 _RULE_FIELDS = ("when", "action", "mode", "reason", "description")
@@ -239,7 +239,7 @@ def recorded(
     """Stream ``(decision_id, outcome, score, model_version, projection)`` of recorded decisions.
 
     The projection is a JSON array of the decision's values of ``inputs`` (null
-    where it recorded none), see :func:`screening.backtest.projection`.
+    where it recorded none), see :func:`screening.core.rules.backtest.projection`.
     """
     columns, record = _projection(session, inputs)
     single = record is None and len(inputs) == 1

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from screening.policy import Policy
+from screening.core.policy import Policy
 from screening.store.models import (
     Decision,
     DecisionEvent,
@@ -22,7 +22,7 @@ from screening.store.models import (
     ReviewRequest,
     iso,
 )
-from screening.store.models_rights import RightsRequest
+from screening.store.models.rights import RightsRequest
 from screening.store.subjects import Records, request_view, requests_of, statuses
 
 SCHEMA = "screening.subject-export/1"

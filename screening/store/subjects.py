@@ -21,12 +21,12 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from screening.checks.emails import check_email
+from screening.core.checks.emails import check_email
+from screening.core.pseudonyms import Pseudonymizer
 from screening.errors import ValidationFailed
-from screening.pseudonyms import Pseudonymizer
 from screening.store.decisions import append_event
 from screening.store.models import Decision, PersonalData, iso
-from screening.store.models_rights import RightsRequest, SubjectStatus
+from screening.store.models.rights import RightsRequest, SubjectStatus
 from screening.store.reviews import one_month_after
 from screening.store.velocity import VelocityStore
 

@@ -21,8 +21,8 @@ from typing import Any, Protocol
 from sqlalchemy import case, delete, func, select, text
 from sqlalchemy.orm import Session
 
+from screening.core.velocity import MAX_WINDOW, WINDOWS
 from screening.store.models import VelocityEvent
-from screening.velocity import MAX_WINDOW, WINDOWS
 
 # kind -> (current pseudonym, every pseudonym that still matches: current and older keys)
 Keys = Mapping[str, tuple[str, Sequence[str]]]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from screening.chain import GENESIS, decision_hash, event_hash
+from screening.core.hashing import GENESIS, decision_hash, event_hash
 from screening.store.decisions import hashed_fields
 from screening.store.models import Decision, DecisionEvent
 

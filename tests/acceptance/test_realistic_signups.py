@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from screening.synth import fraudulent, legitimate
+from screening.training.synth import fraudulent, legitimate
 from tests.helpers import auth
 
 ISSUE_PATTERNS = (

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from screening.cli import main
 from screening.config import DEFAULT_MODEL
-from screening.model.artifact import LoadedModel, load, manifest_path
+from screening.core.model.artifact import LoadedModel, load, manifest_path
 
 
 @pytest.fixture(scope="session")

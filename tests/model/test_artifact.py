@@ -12,10 +12,10 @@ import pytest
 import skops.io as sio
 
 from screening.config import DEFAULT_MODEL, load_settings
+from screening.core.model import artifact
+from screening.core.model.artifact import LoadedModel, load, manifest_path
+from screening.core.model.features import FEATURE_NAMES
 from screening.errors import ModelError
-from screening.model import artifact
-from screening.model.artifact import LoadedModel, load, manifest_path
-from screening.model.features import FEATURE_NAMES
 from screening.runtime import Runtime
 
 

@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from screening.cli import main
-from screening.cli_model import review_rows
-from screening.model.artifact import load
+from screening.cli.model import review_rows
+from screening.core.model.artifact import load
 from tests.rights.flows import ANNELIES, BORIS, call, contest_and_resolve, screen
 
 

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from screening.config import DEFAULT_RULES
-from screening.model import evaluate as ev
-from screening.model.data import Row
-from screening.rules import load_rule_set
-from screening.signals import defaults
+from screening.core.rules.ruleset import load_rule_set
+from screening.core.signals import defaults
+from screening.training import evaluate as ev
+from screening.training.data import Row
 
 
 def test_rates_are_the_targets_quantities() -> None:

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from screening.model.features import FEATURE_NAMES, FEATURES, vector
-from screening.model.habits import MIN_SHARE, Habits, min_rows, upper_share
-from screening.signals import defaults
+from screening.core.model.features import FEATURE_NAMES, FEATURES, vector
+from screening.core.model.habits import MIN_SHARE, Habits, min_rows, upper_share
+from screening.core.signals import defaults
 
 
 def value(signals: dict[str, Any], name: str, habits: Habits | None = None) -> float:

@@ -9,10 +9,10 @@ from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
+from screening.core.model.artifact import LoadedModel
+from screening.core.model.names import NameScorer, _char_wb_ngrams
 from screening.errors import ModelError
-from screening.model import name_corpus
-from screening.model.artifact import LoadedModel
-from screening.model.names import NameScorer, _char_wb_ngrams
+from screening.training import name_corpus
 
 REAL = [
     ("Marie", "Dubois"),

@@ -6,8 +6,8 @@ import dataclasses
 
 import pytest
 
-from screening.model.artifact import LoadedModel
-from screening.model.train import TrainSettings, train
+from screening.core.model.artifact import LoadedModel
+from screening.training.train import TrainSettings, train
 
 
 @pytest.mark.slow

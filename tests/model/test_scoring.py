@@ -11,12 +11,12 @@ import numpy as np
 import pytest
 
 from screening.config import DEFAULT_POLICY
-from screening.model.artifact import LoadedModel
-from screening.model.features import FEATURE_NAMES, vector
-from screening.model.scoring import MIN_CONTRIBUTION, TOP_CONTRIBUTIONS
-from screening.policy import load_policy
-from screening.screen import run_checks
-from screening.synth import population
+from screening.core.model.artifact import LoadedModel
+from screening.core.model.features import FEATURE_NAMES, vector
+from screening.core.model.scoring import MIN_CONTRIBUTION, TOP_CONTRIBUTIONS
+from screening.core.policy import load_policy
+from screening.core.screen import run_checks
+from screening.training.synth import population
 from tests.helpers import signup
 
 POLICY = load_policy(DEFAULT_POLICY)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from screening.model.artifact import LoadedModel
+from screening.core.model.artifact import LoadedModel
 from tests.helpers import auth, signup
 
 

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from screening.model import data
-from screening.model.artifact import load
-from screening.model.features import FEATURE_NAMES
-from screening.model.habits import Habits
-from screening.model.train import matrix
+from screening.core.model.artifact import load
+from screening.core.model.features import FEATURE_NAMES
+from screening.core.model.habits import Habits
+from screening.training import data
+from screening.training.train import matrix
 
 
 def test_training_writes_a_loadable_artifact_manifest_and_card(small_run: dict[str, Any]) -> None:

@@ -18,8 +18,8 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.engine import make_url
 
+from screening.core.signals import CATALOGUE
 from screening.logs import JsonFormatter
-from screening.signals import CATALOGUE
 from screening.store.audit import audit_minimisation
 from screening.store.models import Decision
 from screening.store.outbox import deliver

@@ -13,12 +13,12 @@ from sqlalchemy import delete, insert, select, update
 from screening.app import create_app
 from screening.cli import main
 from screening.config import HmacKey, load_settings, parse_hmac_keys
+from screening.core.pseudonyms import Pseudonymizer
 from screening.errors import ConfigError
-from screening.pseudonyms import Pseudonymizer
 from screening.store import Database
 from screening.store.models import Decision, PersonalData, PseudonymKey
-from screening.store.models_lists import ListEntry
-from screening.store.models_rights import SubjectStatus
+from screening.store.models.lists import ListEntry
+from screening.store.models.rights import SubjectStatus
 from screening.store.retention import run_retention
 from tests.helpers import auth, contest, signup
 

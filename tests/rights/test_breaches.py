@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select, update
 
 from screening.store.models import Decision, OutboxMessage
-from screening.store.models_rights import Breach
+from screening.store.models.rights import Breach
 from screening.store.retention import scrub
 from tests.helpers import auth
 from tests.rights.flows import ANNELIES, BORIS, screen

@@ -7,12 +7,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from screening.signals import CATALOGUE
+from screening.core.signals import CATALOGUE
 from screening.store import lists
 from screening.store.audit import audit_minimisation
 from screening.store.models import Decision, OutboxMessage, ReviewRequest, VelocityEvent
-from screening.store.models_lists import ListChange, ListEntry
-from screening.store.models_rights import RightsRequest, SubjectStatus
+from screening.store.models.lists import ListChange, ListEntry
+from screening.store.models.rights import RightsRequest, SubjectStatus
 from screening.store.verify import verify_chain
 from tests.privacy.test_minimisation import raw_bytes
 from tests.rights.flows import ANNELIES, BORIS, analyst_view, call, screen, set_active

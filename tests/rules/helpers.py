@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from screening.cli import main
 from screening.config import DEFAULT_RULES
-from screening.rules import load_rule_set
+from screening.core.rules.ruleset import load_rule_set
 from tests.helpers import auth
 
 REASON = {"code": "test_rule", "field": "signup", "message": "A test rule fired."}

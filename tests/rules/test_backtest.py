@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from screening.backtest import (
+from screening.core.decide import decide
+from screening.core.rules.backtest import (
     Replay,
     comparison_constants,
     history_warnings,
@@ -18,10 +19,9 @@ from screening.backtest import (
     representative,
     shadow_summary,
 )
-from screening.decide import decide
-from screening.rulecheck import format_report
-from screening.rules import parse_rule_set
-from screening.signals import defaults
+from screening.core.rules.check import format_report
+from screening.core.rules.ruleset import parse_rule_set
+from screening.core.signals import defaults
 from tests.rules.helpers import document, rule
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from screening.synth import legitimate
+from screening.training.synth import legitimate
 from tests.helpers import auth, signup
 from tests.rules.helpers import document, label, rule, screen, shipped
 

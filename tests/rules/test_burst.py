@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from screening.synth import burst, legitimate
+from screening.training.synth import burst, legitimate
 from tests.helpers import auth
 
 REDIS_URL = os.environ.get("SCREENING_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")

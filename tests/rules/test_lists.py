@@ -10,13 +10,13 @@ import pytest
 from sqlalchemy import select
 
 from screening.config import HmacKey
-from screening.lists import canonical, domains_to_match
-from screening.pseudonyms import Pseudonymizer
-from screening.screen import run_checks
-from screening.signals import CATALOGUE
+from screening.core.lists import canonical, domains_to_match
+from screening.core.pseudonyms import Pseudonymizer
+from screening.core.screen import run_checks
+from screening.core.signals import CATALOGUE
 from screening.store.audit import audit_minimisation
 from screening.store.lists import list_signals
-from screening.store.models_lists import ListChange, ListEntry
+from screening.store.models.lists import ListChange, ListEntry
 from tests.helpers import auth, signup
 from tests.rules.helpers import document, rule
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import yaml
 
-from screening.rules import parse_rule_set
-from screening.signals import CATALOGUE
+from screening.core.rules.ruleset import parse_rule_set
+from screening.core.signals import CATALOGUE
 
 README = Path(__file__).resolve().parents[2] / "rules" / "README.md"
 

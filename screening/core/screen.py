@@ -1,0 +1,171 @@
+"""The screening path: minimised fields -> checks -> signals -> rules -> decision.
+
+Pure: takes plain data (and optional signal providers that the service injects,
+such as velocity counters) and returns plain data, so the CLI, notebooks and
+backtests can screen without a server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from screening.core.checks import SignalValue, address_rules, email_local, phones
+from screening.core.checks.addresses import check_address
+from screening.core.checks.age import check_age
+from screening.core.checks.emails import DomainResolver, check_email
+from screening.core.checks.names import check_name, forget_parts
+from screening.core.checks.phones import check_phone
+from screening.core.decide import Decision, decide
+from screening.core.policy import Policy
+from screening.core.rules.ruleset import Evaluation, RuleSet
+from screening.core.signals import CATALOGUE
+
+ModelScorer = Callable[[Mapping[str, SignalValue]], float]
+# (first name, last name) -> plausibility in [0, 1]; see screening.core.model.names.NameScorer.
+NameScorer = Callable[[str, str], float]
+
+
+_warmed = False
+# Shared, never mutated: list defaults are replaced, not appended to, by the checks.
+_DEFAULTS: dict[str, SignalValue] = {name: s.default for name, s in CATALOGUE.items()}
+
+
+def warm_up() -> None:
+    """Load per-country phone and address data once per process (about 1.5 s).
+
+    Otherwise the first signup from each country pays 1-90 ms of lazy loading.
+    """
+    global _warmed
+    if not _warmed:
+        phones.preload()
+        address_rules.preload()
+        _warmed = True
+
+
+def forget_name_caches(name_scorer: NameScorer | None = None) -> None:
+    """Empty every in-memory cache of name parts: the name check's, the email check's
+    spellings of names, and ``name_scorer``'s (benchmarks start from a cold process)."""
+    forget_parts()
+    email_local._name_tokens.cache_clear()
+    forget = getattr(name_scorer, "forget", None)
+    if forget is not None:
+        forget()
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The result of running every field check on one signup."""
+
+    normalized: dict[str, Any]
+    signals: dict[str, SignalValue]
+    derived: dict[str, bool]
+
+
+@dataclass(frozen=True)
+class Screened:
+    """One screened signup: what to store, what to answer, and why."""
+
+    normalized: dict[str, Any]
+    signals: dict[str, SignalValue]
+    derived: dict[str, bool]
+    evaluation: Evaluation
+    decision: Decision
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def run_checks(
+    kept: Mapping[str, Any],
+    transient: Mapping[str, Any],
+    *,
+    policy: Policy,
+    today: date,
+    resolver: DomainResolver | None = None,
+    name_scorer: NameScorer | None = None,
+) -> Checked:
+    """Run the field checks on a minimised signup.
+
+    Args:
+        kept: the fields the policy stores (already validated for shape).
+        transient: the fields used in memory only (``date_of_birth``).
+        policy: supplies the minimum age.
+        today: the UTC date of the screening (for the age check).
+        resolver: optional DNS check for email domains.
+        name_scorer: optional name model; gives ``name.plausibility`` (else its default).
+    """
+    first, last = _text(kept.get("first_name")), _text(kept.get("last_name"))
+    address: Mapping[str, Any] = kept.get("address") or {}
+    country = _text(address.get("country")).strip().upper() or None
+
+    name = check_name(first, last)
+    email = check_email(
+        _text(kept.get("email")), first_name=first, last_name=last, resolver=resolver
+    )
+    phone = check_phone(_text(kept.get("phone")), address_country=country)
+    phone_region = phone.signals.get("phone.region")
+    addr = check_address(
+        {k: v for k, v in address.items() if isinstance(v, str)},
+        phone_region=phone_region if isinstance(phone_region, str) and phone_region else None,
+    )
+    age = check_age(
+        _text(transient.get("date_of_birth")) or None,
+        minimum_age=policy.minimum_age,
+        today=today,
+    )
+
+    signals: dict[str, SignalValue] = {}
+    for result in (name, email, phone, addr, age):
+        signals.update(result.signals)
+    if name_scorer is not None:
+        signals["name.plausibility"] = name_scorer(
+            name.normalized["first_name"], name.normalized["last_name"]
+        )
+
+    normalized: dict[str, Any] = {}
+    if "first_name" in kept:
+        normalized["first_name"] = name.normalized["first_name"]
+    if "last_name" in kept:
+        normalized["last_name"] = name.normalized["last_name"]
+    if "email" in kept:
+        normalized["email"] = email.normalized
+    if "phone" in kept:
+        normalized["phone"] = phone.normalized
+    if "address" in kept:
+        normalized["address"] = addr.normalized
+    if "external_ref" in kept and isinstance(kept["external_ref"], str):
+        normalized["external_ref"] = kept["external_ref"].strip()
+
+    derived: dict[str, bool] = {}
+    if "date_of_birth" in transient and "age.requirement_met" in policy.derived_facts:
+        derived["age.requirement_met"] = bool(age.signals["age.requirement_met"])
+    return Checked(normalized=normalized, signals=signals, derived=derived)
+
+
+def evaluate(
+    checked: Checked,
+    rule_set: RuleSet,
+    *,
+    extra: Mapping[str, SignalValue] | None = None,
+    scorer: ModelScorer | None = None,
+) -> Screened:
+    """Evaluate the rules on the checks' signals (plus ``extra``, e.g. velocity) and decide.
+
+    Signals neither the checks nor ``extra`` provide take their documented default.
+    """
+    # Defaults first, then what was measured: one C-level merge instead of a loop.
+    signals = {**_DEFAULTS, **checked.signals, **(extra or {})}
+    evaluation = rule_set.evaluate(signals)
+    score = scorer(signals) if scorer is not None else None
+    decision = decide(evaluation, rule_set.thresholds, score)
+    return Screened(
+        normalized=checked.normalized,
+        signals=signals,
+        derived=checked.derived,
+        evaluation=evaluation,
+        decision=decision,
+    )

@@ -1,0 +1,57 @@
+"""The signal catalogue: every signal rules can read, with its type and meaning.
+
+Check modules declare their signals; this module gathers them in one place so
+rule validation, ``GET /v1/rules/signals`` and ``rules/README.md`` agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+
+from screening.core import lists, velocity
+from screening.core.checks import Signal, SignalValue, addresses, age, emails, names, phones
+from screening.core.model import signals as model_signals
+
+
+def _catalogue(groups: Iterable[tuple[Signal, ...]]) -> Mapping[str, Signal]:
+    table: dict[str, Signal] = {}
+    for group in groups:
+        for signal in group:
+            if signal.name in table:
+                raise RuntimeError(f"signal {signal.name} is declared twice")
+            table[signal.name] = signal
+    return MappingProxyType(table)
+
+
+CATALOGUE: Mapping[str, Signal] = _catalogue(
+    (
+        names.SIGNALS,
+        emails.SIGNALS,
+        phones.SIGNALS,
+        addresses.SIGNALS,
+        age.SIGNALS,
+        velocity.SIGNALS,
+        lists.SIGNALS,
+        model_signals.SIGNALS,
+    )
+)
+GROUPS: frozenset[str] = frozenset(name.split(".", 1)[0] for name in CATALOGUE)
+
+
+def defaults() -> dict[str, SignalValue]:
+    """Return every signal at its default value (used to probe rules)."""
+    return {name: _copy(s.default) for name, s in CATALOGUE.items()}
+
+
+def _copy(value: SignalValue) -> SignalValue:
+    return list(value) if isinstance(value, list) else value
+
+
+def markdown_table() -> str:
+    """Render the catalogue as a Markdown table for the analysts' documentation."""
+    lines = ["| signal | type | meaning |", "|---|---|---|"]
+    for name in sorted(CATALOGUE):
+        s = CATALOGUE[name]
+        lines.append(f"| `{name}` | {s.type} | {s.description.replace('|', '/')} |")
+    return "\n".join(lines)
