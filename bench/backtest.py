@@ -2,7 +2,7 @@
 
 Seeds a temporary database (SQLite by default) with recorded decisions whose
 signals come from real checks: synthetic signups (``screening.training.synth``) run
-through ``run_checks`` and the shipped rules, then replicated with variation
+through ``screen`` and the shipped rules, then replicated with variation
 (velocity counts, model-free scores, times over 30 days) and bulk-inserted,
 with human-review labels on half the held ones and 1 % of the approved ones. Then times what
 ``screening rules backtest`` does: read the decisions (streamed, only the
@@ -32,10 +32,10 @@ from sqlalchemy import insert
 
 from screening.config import DEFAULT_POLICY, DEFAULT_RULES
 from screening.core.decide import decide
+from screening.core.pipeline import Context, screen
 from screening.core.policy import load_policy
 from screening.core.rules.check import format_report
 from screening.core.rules.ruleset import load_rule_set, parse_rule_set
-from screening.core.screen import evaluate, run_checks
 from screening.core.velocity import SIGNALS as VELOCITY
 from screening.store import Database
 from screening.store import rulesets as store
@@ -50,14 +50,8 @@ def base_signals(n: int, seed: int) -> list[tuple[dict[str, Any], str]]:
     policy = load_policy(DEFAULT_POLICY)
     rule_set = load_rule_set(DEFAULT_RULES)
     rows = population(n, seed=seed, fraud_rate=0.15) + burst(25, seed=seed)
-    out = []
-    for row in rows:
-        minimised = policy.minimise(row.body)
-        checked = run_checks(
-            minimised.kept, minimised.transient, policy=policy, today=REFERENCE_DATE
-        )
-        out.append((evaluate(checked, rule_set).signals, row.label))
-    return out
+    context = Context(policy, rule_set, REFERENCE_DATE)
+    return [(screen(row.body, context).signals, row.label) for row in rows]
 
 
 def vary(rng: random.Random, signals: dict[str, Any], label: str) -> dict[str, Any]:

@@ -23,8 +23,8 @@ from screening.config import DEFAULT_MODEL, DEFAULT_POLICY
 from screening.core.model.artifact import load
 from screening.core.model.features import vector
 from screening.core.model.names import NameScorer
+from screening.core.pipeline import check, warm_up
 from screening.core.policy import load_policy
-from screening.core.screen import run_checks, warm_up
 from screening.training.synth import REFERENCE_DATE, population
 
 BUDGET_US = 150.0
@@ -77,13 +77,8 @@ def main() -> None:
     names: list[tuple[str, str]] = []
     signals = []
     for row in population(args.n, seed=args.seed):
-        minimised = policy.minimise(row.body)
-        checked = run_checks(
-            minimised.kept,
-            minimised.transient,
-            policy=policy,
-            today=REFERENCE_DATE,
-            name_scorer=model.name_scorer,
+        checked = check(
+            row.body, policy=policy, today=REFERENCE_DATE, name_scorer=model.name_scorer
         )
         names.append((checked.normalized["first_name"], checked.normalized["last_name"]))
         signals.append(checked.signals)

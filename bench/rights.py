@@ -3,7 +3,7 @@
 Bulk-inserts ``--n`` decisions with personal data (one synthetic subject per
 ``--per-subject`` decisions) and ``--flagged`` restricted subjects, then times:
 
-- the velocity hook every screening calls (``Runtime.excluded_from_processing``),
+- the velocity hook every screening calls (``service.screenings.excluded_from_processing``),
 - an export and an erasure (with compaction) of one subject,
 - ``training_exclusions`` (what backtests and training leave out),
 - a breach report over a window covering every decision (counts and notices).
@@ -25,7 +25,10 @@ from typing import Any
 from sqlalchemy import insert
 
 from screening.app import create_app
-from screening.store import breaches, rights, subject_export
+from screening.core.identifiers import identify
+from screening.service import rights
+from screening.service.screenings import excluded_from_processing
+from screening.store import breaches, subject_export
 from screening.store import subjects as store
 from screening.store.models import Decision, PersonalData
 from screening.store.models.rights import SubjectStatus
@@ -145,7 +148,8 @@ def main() -> None:
 
         def hook(email: str) -> bool:
             with runtime.db.session() as session:
-                return bool(runtime.excluded_from_processing(session, {"email": email}))
+                ids = identify({"email": email}, {}, runtime.pseudonyms)
+                return excluded_from_processing(session, ids)
 
         assert timed(
             "velocity hook, own session, restricted", lambda: hook("person1@example.be"), 500
@@ -154,7 +158,9 @@ def main() -> None:
         with runtime.db.session() as session:  # as screening calls it: inside its transaction
             timed(
                 "velocity hook, in an open session",
-                lambda: runtime.excluded_from_processing(session, {"email": "new@example.be"}),
+                lambda: excluded_from_processing(
+                    session, identify({"email": "new@example.be"}, {}, runtime.pseudonyms)
+                ),
                 500,
             )
 

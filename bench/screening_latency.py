@@ -35,9 +35,10 @@ from anyascii import anyascii
 
 from screening.config import DEFAULT_MODEL, DEFAULT_POLICY, DEFAULT_RULES
 from screening.core.model.artifact import load as load_model
+from screening.core.pipeline import Context, forget_name_caches
+from screening.core.pipeline import screen as pipeline
 from screening.core.policy import load_policy
 from screening.core.rules.ruleset import load_rule_set
-from screening.core.screen import evaluate, forget_name_caches, run_checks
 from screening.training.synth import fraudulent, legitimate
 
 
@@ -85,16 +86,11 @@ def main() -> None:
     rows += [r.body for r in fraudulent(n_fraud, seed=args.seed)]
     today = datetime.now(UTC).date()
 
+    full = Context(policy, rule_set, today, name_scorer=model.name_scorer, scorer=model.scorer)
+    without_model = Context(policy, rule_set, today)
+
     def screen(body: dict[str, Any], with_model: bool = True) -> Any:
-        minimised = policy.minimise(body)
-        checked = run_checks(
-            minimised.kept,
-            minimised.transient,
-            policy=policy,
-            today=today,
-            name_scorer=model.name_scorer if with_model else None,
-        )
-        return evaluate(checked, rule_set, scorer=model.scorer if with_model else None)
+        return pipeline(body, full if with_model else without_model)
 
     # The CEL inputs of each signup, prepared outside the timed library calls.
     inputs = [[screen(b).signals[name] for name in rule_set.inputs] for b in rows]

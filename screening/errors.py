@@ -6,6 +6,7 @@
     ├── RuleSetError                422 invalid_rule_set (rule set refused; names the rule)
     ├── ModelError                  500 model_error    (artifact refused: hash/features)
     ├── StorageError                503 storage_unavailable
+    │   └── DuplicateRecord         409 duplicate_record (a unique key already taken)
     └── ApiError                    400 bad_request    (a client's request was wrong)
         ├── MalformedJSON           400 malformed_json
         ├── ValidationFailed        422 validation_failed (names the fields)
@@ -88,6 +89,13 @@ class StorageError(ScreeningError):
 
     status_code = 503
     code = "storage_unavailable"
+
+
+class DuplicateRecord(StorageError):
+    """A record with the same unique key exists already (e.g. a concurrent retry won)."""
+
+    status_code = 409
+    code = "duplicate_record"
 
 
 class ApiError(ScreeningError):

@@ -21,17 +21,15 @@ from screening.core.checks.emails import DomainResolver
 from screening.core.model.artifact import LoadedModel
 from screening.core.model.artifact import load as load_model
 from screening.core.model.scoring import ExplainingScorer
+from screening.core.pipeline import ModelScorer, NamePlausibility, warm_up
 from screening.core.policy import Policy, load_policy
 from screening.core.pseudonyms import Pseudonymizer
 from screening.core.rules.ruleset import RuleSet, load_rule_set, parse_rule_set
-from screening.core.screen import ModelScorer, NameScorer, warm_up
-from screening.core.velocity import identifiers
 from screening.errors import ConfigError, RuleSetError
 from screening.store import Database, pseudonym_keys
 from screening.store import rulesets as ruleset_store
 from screening.store.reviews import overdue_count
-from screening.store.subjects import is_restricted, signup_pseudonyms
-from screening.store.velocity import DatabaseVelocity, Keys, RedisVelocity, VelocityStore
+from screening.store.velocity import DatabaseVelocity, RedisVelocity, VelocityStore
 
 MODEL_VERSION_NONE = "none"
 log = logging.getLogger("screening.runtime")
@@ -112,7 +110,7 @@ class Runtime:
         # Extra gauge sources (session -> [(name, help, value)]), e.g. overdue breaches.
         self.gauge_sources: list[Any] = []
         self.scorer: ModelScorer = self.model.scorer
-        self.name_scorer: NameScorer = self.model.name_scorer
+        self.name_scorer: NamePlausibility = self.model.name_scorer
 
     def explain(self, signals: Mapping[str, SignalValue]) -> list[dict[str, Any]]:
         """Return the model's top contributions to one decision's score (signed, plain words).
@@ -129,13 +127,6 @@ class Runtime:
         ``scorer.contributions`` is what :meth:`explain` would return for those signals.
         """
         return ExplainingScorer(self.model.scorer)
-
-    def velocity_keys(self, normalized: Any, signals: Any) -> Keys:
-        """Return the pseudonyms velocity counts for one signup: current and still-matching."""
-        return {
-            kind: (self.pseudonyms.make(kind, value), self.pseudonyms.candidates(kind, value))
-            for kind, value in identifiers(normalized, signals).items()
-        }
 
     def state_gauges(self) -> list[tuple[str, str, float]]:
         """Return gauges of stored state for /metrics: overdue reviews (and more as added)."""
@@ -155,14 +146,6 @@ class Runtime:
         except Exception:  # noqa: BLE001 - metrics must answer even when the database does not
             log.warning("state gauges unavailable", extra={"event": "metrics"})
         return gauges
-
-    def excluded_from_processing(self, session: Any, normalized: Any) -> bool:
-        """Tell whether a signup's subject restricted or objected to processing.
-
-        Such a signup is screened and stored, but must not be counted in, or
-        recorded for, velocity: call :meth:`velocity_keys` only when this is False.
-        """
-        return is_restricted(session, signup_pseudonyms(self.pseudonyms, normalized))
 
     def _check_pseudonym_keys(self) -> None:
         """Refuse to run without a key that stored pseudonyms may need; note the current one."""

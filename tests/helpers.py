@@ -44,3 +44,11 @@ def contest(client: Any, decision: dict[str, Any], statement: str = "Please look
     )
     assert response.status_code == 201, response.get_json()
     return str(response.get_json()["review_request_id"])
+
+
+def excluded(runtime: Any, session: Any, normalized: dict[str, Any]) -> bool:
+    """Tell whether screening excludes this signup's subject from velocity (restricted)."""
+    from screening.core.identifiers import identify
+    from screening.service.screenings import excluded_from_processing
+
+    return excluded_from_processing(session, identify(normalized, {}, runtime.pseudonyms))

@@ -14,7 +14,7 @@ from flask_openapi3 import APIBlueprint, Tag
 from screening.api.auth import requires
 from screening.api.ratelimit import limit_customer
 from screening.api.schemas import DecisionPath, ErrorResponse
-from screening.api.tokens import token_matches
+from screening.core.tokens import token_matches
 from screening.errors import NotFound
 from screening.runtime import Runtime
 from screening.store import decisions as store

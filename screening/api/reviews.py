@@ -21,7 +21,7 @@ from screening.api.schemas import (
     ReviewsQuery,
     error_responses,
 )
-from screening.api.tokens import token_matches
+from screening.core.tokens import token_matches
 from screening.errors import NotFound, ValidationFailed
 from screening.runtime import Runtime
 from screening.store import decisions as decision_store

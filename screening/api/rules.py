@@ -22,12 +22,11 @@ from screening.api.schemas import (
 from screening.core.rules.backtest import parse_since, shadow_summary
 from screening.core.rules.check import locate
 from screening.core.rules.ruleset import RuleSet, parse_rule_set, parse_rule_text, validate_rule_set
-from screening.core.screen import evaluate, run_checks
 from screening.core.signals import CATALOGUE
 from screening.errors import NotFound, RuleSetError, ValidationFailed
 from screening.runtime import Runtime
+from screening.service.screenings import simulate_screening
 from screening.store import rulesets as store
-from screening.store.lists import list_signals
 from screening.store.models import iso
 
 log = logging.getLogger("screening.rules")
@@ -297,40 +296,6 @@ def simulate(body: ScreeningRequest) -> Any:
 
     List signals are looked up; velocity signals are 0 (counting would record the signup).
     """
-    runtime: Runtime = current_app.extensions["screening"]
-    minimised = runtime.policy.minimise(request.get_json(silent=True) or {})
-    live = runtime.rules.current()
-    checked = run_checks(
-        minimised.kept,
-        minimised.transient,
-        policy=runtime.policy,
-        today=datetime.now(UTC).date(),
-        resolver=runtime.resolver,
-        name_scorer=runtime.name_scorer,
+    return simulate_screening(
+        current_app.extensions["screening"], request.get_json(silent=True) or {}
     )
-    # Lists are read, not written: simulating records nothing. Velocity counts stay 0.
-    with runtime.db.session() as session:
-        listed = list_signals(session, runtime, checked.normalized, checked.signals)
-    screened = evaluate(checked, live.rule_set, extra=listed, scorer=runtime.scorer)
-    decision = screened.decision
-    return {
-        "rules_version": live.version,
-        "outcome": decision.outcome,
-        "score": decision.score,
-        "risk_total": decision.risk_total,
-        "shadow_outcome": decision.shadow_outcome,
-        "reasons": [r.to_dict() for r in decision.reasons],
-        "signals": screened.signals,
-        "rules": [
-            {
-                "id": rule.id,
-                "mode": rule.mode,
-                "action": rule.action,
-                "fired": screened.evaluation.results.get(rule.id),
-                "error": screened.evaluation.errors.get(rule.id),
-                "signals": {name: screened.signals.get(name) for name in rule.signals},
-            }
-            for rule in live.rule_set.rules
-        ],
-        "discarded_fields": minimised.discarded,
-    }

@@ -20,7 +20,8 @@ from screening.api.auth import principal, requires
 from screening.api.schemas import ErrorResponse
 from screening.errors import Conflict, StorageError, ValidationFailed
 from screening.runtime import Runtime
-from screening.store import rights, subject_export
+from screening.service import rights
+from screening.store import subject_export
 from screening.store import subjects as store
 
 log = logging.getLogger("screening.subjects")

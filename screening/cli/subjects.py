@@ -139,7 +139,7 @@ def export(
 @_identifier
 def erase(email: str | None, external_ref: str | None, note: str | None) -> None:
     """Erase the subject's personal data (exit 1, recorded, while services are active)."""
-    from screening.store import rights
+    from screening.service import rights
 
     def act(runtime: Any, session: Any, records: Any, request: Any, now: datetime) -> None:
         rights.erase(session, runtime.pseudonyms, runtime.velocity, records, request, now=now)
@@ -166,7 +166,7 @@ def rectify(
     email: str | None, external_ref: str | None, note: str | None, changes: tuple[str, ...]
 ) -> None:
     """Correct stored fields of the subject's decisions (recorded without the old values)."""
-    from screening.store import rights
+    from screening.service import rights
 
     corrections: dict[str, Any] = {}
     for change in changes:

@@ -9,10 +9,10 @@ from typing import Any
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from screening.errors import ConfigError, StorageError
+from screening.errors import ConfigError, DuplicateRecord, StorageError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -58,12 +58,16 @@ class Database:
         """Yield a session in a transaction: committed on success, rolled back on error.
 
         Raises:
+            DuplicateRecord: a unique key was taken (wrapping SQLAlchemy's IntegrityError).
             StorageError: the database failed (wrapping SQLAlchemy's error).
         """
         session = self.sessions()
         try:
             yield session
             session.commit()
+        except IntegrityError as exc:
+            session.rollback()
+            raise DuplicateRecord("A record with this key exists already.") from exc
         except SQLAlchemyError as exc:
             session.rollback()
             raise StorageError("The database is unavailable; try again.") from exc

@@ -9,16 +9,16 @@ made before a key rotation still match. Every add and remove appends a row to
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from screening.core.checks import SignalValue
-from screening.core.lists import SIGNALS, no_matches, screening_values, signal_name
+from screening.core.identifiers import Pseudonym, plain
+from screening.core.lists import SIGNALS, no_matches, signal_name
 from screening.core.pseudonyms import Pseudonymizer
 from screening.errors import Conflict, NotFound
 from screening.store.models import iso
@@ -27,23 +27,12 @@ from screening.store.models.lists import ListChange, ListEntry
 __all__ = ["SIGNALS", "add", "entries", "find", "history", "list_signals", "remove"]
 
 
-class HasPseudonyms(Protocol):
-    pseudonyms: Pseudonymizer
-
-
-@dataclass(frozen=True)
-class Keys:
-    """The stored key of a value (current HMAC key) and every key that still matches it."""
-
-    current: str
-    every: tuple[str, ...]
-
-
-def keys_for(pseudonyms: Pseudonymizer, kind: str, value: str) -> Keys:
+def keys_for(pseudonyms: Pseudonymizer, kind: str, value: str) -> Pseudonym:
     """Return the keys of a canonical value (see :func:`screening.core.lists.canonical`)."""
     if kind == "email_domain":
-        return Keys(value, (value,))
-    return Keys(pseudonyms.make(kind, value), tuple(pseudonyms.candidates(kind, value)))
+        return plain(value)
+    every = tuple(pseudonyms.candidates(kind, value))
+    return Pseudonym(every[0], every)
 
 
 def _active(now: datetime) -> Any:
@@ -163,9 +152,7 @@ def history(session: Session, *, limit: int = 100) -> list[ListChange]:
 
 def list_signals(
     session: Session,
-    runtime: HasPseudonyms,
-    normalized: Mapping[str, Any],
-    signals: Mapping[str, SignalValue] | None = None,
+    listed: Mapping[str, Sequence[Pseudonym]],
     *,
     now: datetime | None = None,
 ) -> dict[str, SignalValue]:
@@ -173,21 +160,13 @@ def list_signals(
 
     Args:
         session: the screening's session.
-        runtime: anything with ``pseudonyms`` (the service's Runtime).
-        normalized: the signup's normalised fields (``Checked.normalized``).
-        signals: its check signals, if at hand (``email.domain`` is taken from them).
+        listed: by list kind, the keys of the signup's values (``Identifiers.listed``).
         now: the time of the screening (expired entries do not match).
     """
     out = no_matches()
-    values = screening_values(normalized, signals)
-    if not values:
+    wanted = {(kind, key) for kind, keys in listed.items() for k in keys for key in k.every}
+    if not wanted:
         return out
-    pseudonyms = runtime.pseudonyms
-    wanted: dict[tuple[str, str], str] = {}
-    for kind, listed in values.items():
-        for value in listed:
-            for key in keys_for(pseudonyms, kind, value).every:
-                wanted[(kind, key)] = value
     stmt = select(ListEntry.list_name, ListEntry.kind, ListEntry.key).where(
         ListEntry.key.in_(sorted({key for _kind, key in wanted})),
         _active(now or datetime.now(UTC)),

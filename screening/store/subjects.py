@@ -68,16 +68,6 @@ class Records:
         return [d.id for d in self.decisions]
 
 
-def signup_pseudonyms(pseudonyms: Pseudonymizer, normalized: Mapping[str, Any]) -> list[str]:
-    """Return every pseudonym of a signup's email and external_ref (for the velocity hook)."""
-    out: list[str] = []
-    for kind in KINDS:
-        value = normalized.get(kind)
-        if isinstance(value, str) and value.strip():
-            out.extend(pseudonyms.candidates(kind, value))
-    return out
-
-
 def find(session: Session, pseudonyms: Pseudonymizer, subject: Subject) -> Records:
     """Return the decisions the identifier leads to (still holding data), and the identity."""
     candidates = pseudonyms.candidates(subject.kind, subject.value)

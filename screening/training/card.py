@@ -142,7 +142,7 @@ def render(manifest: Mapping[str, Any], report: Mapping[str, Any]) -> str:
         "mailboxes, invalid, premium-rate and fictional phones, inconsistent countries, "
         "invalid addresses, one-actor bursts) that overlap with ordinary rows.",
         "- Every signup goes through the service's own minimisation and checks "
-        "(`screening.core.screen.run_checks`) with the name model. Velocity counts come from the "
+        "(`screening.core.pipeline.check`) with the name model. Velocity counts come from the "
         "service's identifiers on a simulated timeline: "
         f"{SIGNUPS_PER_DAY} signups a day, bursts a few minutes apart, and "
         f"{_pct(RETRY_SHARE)} of ordinary people signing up twice (a retry).",

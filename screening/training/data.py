@@ -1,8 +1,8 @@
 """Labelled training rows: synthetic signups screened by the real checks, on a simulated timeline.
 
 Each synthetic signup (the rows :func:`screening.training.synth.population` draws) goes
-through the policy's minimisation and :func:`screening.core.screen.run_checks`, the request
-path's own code, with the
+through :func:`screening.core.pipeline.check` (the policy's minimisation, then the checks), the
+request path's own code, with the
 name model. Velocity counts come from the same identifiers the service counts
 (:func:`screening.core.velocity.identifiers`), on a timeline: ordinary people arrive at
 :data:`SIGNUPS_PER_DAY` spread over the days, a burst's signups a few minutes apart, and some
@@ -26,8 +26,8 @@ from screening.config import DEFAULT_POLICY
 from screening.core.checks import SignalValue
 from screening.core.model import names
 from screening.core.model.habits import HabitCounts
+from screening.core.pipeline import Checked, NamePlausibility, check, warm_up
 from screening.core.policy import Policy, load_policy
-from screening.core.screen import Checked, NameScorer, run_checks, warm_up
 from screening.core.velocity import KINDS, WINDOWS, identifiers
 from screening.training.synth import (
     REFERENCE_DATE,
@@ -109,25 +109,18 @@ Checks = tuple[dict[str, SignalValue], dict[str, str]]
 
 
 def _checked(
-    signups: Iterable[SyntheticSignup], name_scorer: NameScorer | None, policy: Policy | None
+    signups: Iterable[SyntheticSignup], name_scorer: NamePlausibility | None, policy: Policy | None
 ) -> Iterator[Checked]:
     policy = policy or load_policy(DEFAULT_POLICY)
     warm_up()
     for signup in signups:
-        minimised = policy.minimise(signup.body)
-        yield run_checks(
-            minimised.kept,
-            minimised.transient,
-            policy=policy,
-            today=REFERENCE_DATE,
-            name_scorer=name_scorer,
-        )
+        yield check(signup.body, policy=policy, today=REFERENCE_DATE, name_scorer=name_scorer)
 
 
 def check_signups(
     signups: Sequence[SyntheticSignup],
     *,
-    name_scorer: NameScorer | None,
+    name_scorer: NamePlausibility | None,
     policy: Policy | None = None,
 ) -> list[Checks]:
     """Return each signup's signals and velocity identifiers, from the service's checks."""
@@ -170,7 +163,7 @@ def on_timeline(
 
 
 def screen_rows(
-    signups: Sequence[SyntheticSignup], *, seed: int, name_scorer: NameScorer | None
+    signups: Sequence[SyntheticSignup], *, seed: int, name_scorer: NamePlausibility | None
 ) -> list[Row]:
     """Screen synthetic signups with the service's checks, on a simulated timeline."""
     return on_timeline(signups, check_signups(signups, name_scorer=name_scorer), seed=seed)

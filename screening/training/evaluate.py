@@ -1,6 +1,6 @@
 """Judge a model the way it is used: the shipped rules plus the score, on held-out signups.
 
-Outcomes come from the service's own decision function (:func:`screening.core.screen.evaluate`
+Outcomes come from the service's own decision function (:func:`screening.core.pipeline.evaluate`
 with the scorer), so a rule that forces review or decline counts exactly as in production.
 Targets (issue 5): ROC AUC >= 0.98; legitimate signups declined <= 0.5% and sent to review
 <= 5%; fraudulent signups not approved >= 95%; no script group's legitimate hold rate
@@ -19,8 +19,8 @@ import numpy as np
 from screening.core.checks import SignalValue
 from screening.core.decide import decide
 from screening.core.model.habits import wilson
+from screening.core.pipeline import Checked, evaluate
 from screening.core.rules.ruleset import Evaluation, RuleSet, parse_rule_set
-from screening.core.screen import Checked, evaluate
 from screening.core.signals import CATALOGUE
 from screening.training.data import Row
 

@@ -55,7 +55,7 @@ def _consistent(rows: Sequence[Row], rule_set: RuleSet, scorer: RiskScorer, got:
     sample = min(len(rows), 300)
     expected = ev.decide_rows(rows[:sample], rule_set, scorer)
     if list(got[:sample]) != expected:
-        raise RuntimeError("evaluation disagrees with screening.core.screen.evaluate")
+        raise RuntimeError("evaluation disagrees with screening.core.pipeline.evaluate")
 
 
 def assess(

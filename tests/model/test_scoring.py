@@ -14,8 +14,8 @@ from screening.config import DEFAULT_POLICY
 from screening.core.model.artifact import LoadedModel
 from screening.core.model.features import FEATURE_NAMES, vector
 from screening.core.model.scoring import MIN_CONTRIBUTION, TOP_CONTRIBUTIONS
+from screening.core.pipeline import check
 from screening.core.policy import load_policy
-from screening.core.screen import run_checks
 from screening.training.synth import population
 from tests.helpers import signup
 
@@ -23,14 +23,7 @@ POLICY = load_policy(DEFAULT_POLICY)
 
 
 def signals_of(body: dict[str, Any], shipped: LoadedModel) -> dict[str, Any]:
-    minimised = POLICY.minimise(body)
-    checked = run_checks(
-        minimised.kept,
-        minimised.transient,
-        policy=POLICY,
-        today=date(2026, 1, 1),
-        name_scorer=shipped.name_scorer,
-    )
+    checked = check(body, policy=POLICY, today=date(2026, 1, 1), name_scorer=shipped.name_scorer)
     return checked.signals
 
 
@@ -63,8 +56,7 @@ def test_the_checks_give_name_plausibility_when_a_name_model_is_passed(
     shipped: LoadedModel,
 ) -> None:
     assert 0.9 < signals_of(signup(), shipped)["name.plausibility"] <= 1.0
-    minimised = POLICY.minimise(signup())
-    plain = run_checks(minimised.kept, minimised.transient, policy=POLICY, today=date(2026, 1, 1))
+    plain = check(signup(), policy=POLICY, today=date(2026, 1, 1))
     assert "name.plausibility" not in plain.signals  # evaluate() fills the default
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from tests.helpers import excluded
 from tests.rights.flows import ANNELIES, BORIS, analyst_view, call, screen
 
 NEW_EMAIL = "annelies.vds@example.be"
@@ -81,7 +82,7 @@ def test_rectification_corrects_stored_fields_and_records_only_their_names(
     ]
     assert document["subject"]["restricted"] is True  # the flag follows the new email
     with runtime.db.session() as session:
-        assert runtime.excluded_from_processing(session, {"email": NEW_EMAIL})
+        assert excluded(runtime, session, {"email": NEW_EMAIL})
     by_old = call(client, admin_key, "POST", "/v1/subjects/export", {"email": ANNELIES["email"]})
     assert by_old.get_json()["decisions"] == []
 

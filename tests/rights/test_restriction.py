@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from screening.store.models import VelocityEvent
 from screening.store.subjects import training_exclusions
-from tests.helpers import auth
+from tests.helpers import auth, excluded
 from tests.rights.flows import ANNELIES, BORIS, analyst_view, call, screen
 
 
@@ -74,16 +74,16 @@ def test_restricted_or_objecting_subjects_are_left_out_of_training_and_backtests
     assert flagged.status_code == 200 and flagged.get_json()["actions"]["decisions"] == 2
     with runtime.db.session() as session:
         assert training_exclusions(session) == set(mine)
-        assert runtime.excluded_from_processing(session, {"email": ANNELIES["email"]})
-        assert runtime.excluded_from_processing(session, {"external_ref": ANNELIES["external_ref"]})
-        assert not runtime.excluded_from_processing(session, {"email": BORIS["email"]})
+        assert excluded(runtime, session, {"email": ANNELIES["email"]})
+        assert excluded(runtime, session, {"external_ref": ANNELIES["external_ref"]})
+        assert not excluded(runtime, session, {"email": BORIS["email"]})
     assert theirs not in training_exclusions_of(runtime)
 
     lift = {"email": ANNELIES["email"], "lift": True}
     assert call(client, admin_key, "POST", path, lift).status_code == 200
     with runtime.db.session() as session:
         assert training_exclusions(session) == set()
-        assert not runtime.excluded_from_processing(session, {"email": ANNELIES["email"]})
+        assert not excluded(runtime, session, {"email": ANNELIES["email"]})
     events = analyst_view(client, analyst_key, mine[0])["events"]
     assert [(e["data"]["right"], e["data"]["status"]) for e in events] == [
         (right, "applied"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -10,9 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from screening.config import HmacKey
+from screening.core.identifiers import identify
 from screening.core.lists import canonical, domains_to_match
+from screening.core.pipeline import check
 from screening.core.pseudonyms import Pseudonymizer
-from screening.core.screen import run_checks
 from screening.core.signals import CATALOGUE
 from screening.store.audit import audit_minimisation
 from screening.store.lists import list_signals
@@ -30,22 +30,14 @@ def add(client: Any, key: str, **body: Any) -> Any:
 
 
 def checked(runtime: Any, **changes: Any) -> Any:
-    body = signup(**changes)
-    minimised = runtime.policy.minimise(body)
-    return run_checks(
-        minimised.kept, minimised.transient, policy=runtime.policy, today=date(2026, 11, 25)
-    )
+    return check(signup(**changes), policy=runtime.policy, today=date(2026, 11, 25))
 
 
 def signals_for(runtime: Any, pseudonyms: Any = None, **changes: Any) -> dict[str, Any]:
-    @dataclass
-    class WithKeys:
-        pseudonyms: Pseudonymizer
-
-    holder = WithKeys(pseudonyms or runtime.pseudonyms)
     done = checked(runtime, **changes)
+    ids = identify(done.normalized, done.signals, pseudonyms or runtime.pseudonyms)
     with runtime.db.session() as session:
-        return list_signals(session, holder, done.normalized, done.signals)
+        return list_signals(session, ids.listed)
 
 
 @pytest.mark.parametrize(

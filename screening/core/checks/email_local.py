@@ -203,7 +203,7 @@ def _words(spelling: str, tokens: set[str]) -> None:
 
 
 # Name parts recur: their spellings are a pure function of the text. Bounded; process
-# memory only (screening.core.screen.forget_name_caches empties it).
+# memory only (screening.core.pipeline.forget_name_caches empties it).
 @lru_cache(maxsize=16_384)
 def _name_tokens(name: str) -> frozenset[str]:
     """Return the lower-case ASCII spellings of a name's parts worth looking for."""

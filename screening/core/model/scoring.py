@@ -53,7 +53,7 @@ def _parts(model: Any) -> tuple[StandardScaler, LogisticRegression, float, float
 class ExplainingScorer:
     """A scorer for one decision that keeps the explanation it computed with the score.
 
-    Pass it to :func:`screening.core.screen.evaluate` as ``scorer``; afterwards
+    Pass it to :func:`screening.core.pipeline.evaluate` as ``scorer``; afterwards
     ``contributions`` holds the top contributions for that decision's signals.
     """
 

@@ -1,4 +1,4 @@
-"""Erasure (GDPR Art. 17) and rectification (Art. 16) of a subject's stored data.
+"""Erasure (GDPR Art. 17) and rectification (Art. 16): the use cases, over the store.
 
 Erasure reuses retention's :func:`~screening.store.retention.scrub` on every
 decision, then removes what scrubbing does not reach (velocity counters, block
@@ -18,9 +18,9 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from screening.core.lists import screening_values
+from screening.core.pipeline import run_checks
 from screening.core.policy import Policy
 from screening.core.pseudonyms import Pseudonymizer
-from screening.core.screen import run_checks
 from screening.errors import ValidationFailed
 from screening.store import lists
 from screening.store.decisions import append_event

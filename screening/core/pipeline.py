@@ -1,8 +1,9 @@
-"""The screening path: minimised fields -> checks -> signals -> rules -> decision.
+"""The screening pipeline: payload -> policy -> checks -> signals -> rules and model -> decision.
 
-Pure: takes plain data (and optional signal providers that the service injects,
-such as velocity counters) and returns plain data, so the CLI, notebooks and
-backtests can screen without a server.
+:func:`screen` is the one pipeline that the service, simulation, training, benchmarks
+and tests call. It is pure: plain data in, plain data out. What needs storage (velocity
+counts, list matches) reaches it through ``Context.lookups``, a callable the service
+layer injects, so this module never sees a database.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from screening.core.signals import CATALOGUE
 
 ModelScorer = Callable[[Mapping[str, SignalValue]], float]
 # (first name, last name) -> plausibility in [0, 1]; see screening.core.model.names.NameScorer.
-NameScorer = Callable[[str, str], float]
+NamePlausibility = Callable[[str, str], float]
 
 
 _warmed = False
@@ -45,7 +46,7 @@ def warm_up() -> None:
         _warmed = True
 
 
-def forget_name_caches(name_scorer: NameScorer | None = None) -> None:
+def forget_name_caches(name_scorer: NamePlausibility | None = None) -> None:
     """Empty every in-memory cache of name parts: the name check's, the email check's
     spellings of names, and ``name_scorer``'s (benchmarks start from a cold process)."""
     forget_parts()
@@ -62,6 +63,8 @@ class Checked:
     normalized: dict[str, Any]
     signals: dict[str, SignalValue]
     derived: dict[str, bool]
+    # Dotted paths of the submitted fields the policy dropped (see Policy.minimise).
+    discarded: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,34 @@ class Screened:
     derived: dict[str, bool]
     evaluation: Evaluation
     decision: Decision
+    discarded: tuple[str, ...] = ()
+
+
+# Signals that need storage (velocity, lists), computed from the checked signup by the caller.
+Lookups = Callable[[Checked], Mapping[str, SignalValue]]
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything screening one signup needs besides the signup itself.
+
+    Args:
+        policy: what is kept, used in memory or dropped; the minimum age.
+        rule_set: the rules that turn signals into hits and an outcome.
+        today: the UTC date of the screening (for the age check).
+        resolver: optional DNS check for email domains.
+        name_scorer: optional name model; gives ``name.plausibility``.
+        scorer: optional risk model; gives the score (else the rules' risk total).
+        lookups: optional signals that need storage, e.g. velocity counts and list matches.
+    """
+
+    policy: Policy
+    rule_set: RuleSet
+    today: date
+    resolver: DomainResolver | None = None
+    name_scorer: NamePlausibility | None = None
+    scorer: ModelScorer | None = None
+    lookups: Lookups | None = None
 
 
 def _text(value: Any) -> str:
@@ -86,7 +117,7 @@ def run_checks(
     policy: Policy,
     today: date,
     resolver: DomainResolver | None = None,
-    name_scorer: NameScorer | None = None,
+    name_scorer: NamePlausibility | None = None,
 ) -> Checked:
     """Run the field checks on a minimised signup.
 
@@ -146,6 +177,32 @@ def run_checks(
     return Checked(normalized=normalized, signals=signals, derived=derived)
 
 
+def check(
+    payload: Mapping[str, Any],
+    *,
+    policy: Policy,
+    today: date,
+    resolver: DomainResolver | None = None,
+    name_scorer: NamePlausibility | None = None,
+) -> Checked:
+    """Minimise a submitted payload to the policy, then run the field checks on what is kept."""
+    minimised = policy.minimise(payload)
+    checked = run_checks(
+        minimised.kept,
+        minimised.transient,
+        policy=policy,
+        today=today,
+        resolver=resolver,
+        name_scorer=name_scorer,
+    )
+    return Checked(
+        normalized=checked.normalized,
+        signals=checked.signals,
+        derived=checked.derived,
+        discarded=tuple(minimised.discarded),
+    )
+
+
 def evaluate(
     checked: Checked,
     rule_set: RuleSet,
@@ -168,4 +225,23 @@ def evaluate(
         derived=checked.derived,
         evaluation=evaluation,
         decision=decision,
+        discarded=checked.discarded,
     )
+
+
+def screen(payload: Mapping[str, Any], context: Context) -> Screened:
+    """Screen one submitted signup: the whole pipeline, from payload to decision.
+
+    Args:
+        payload: the submitted JSON object (already checked for shape by the caller).
+        context: the policy, rules, models and lookups to screen with.
+    """
+    checked = check(
+        payload,
+        policy=context.policy,
+        today=context.today,
+        resolver=context.resolver,
+        name_scorer=context.name_scorer,
+    )
+    extra = context.lookups(checked) if context.lookups is not None else None
+    return evaluate(checked, context.rule_set, extra=extra, scorer=context.scorer)
