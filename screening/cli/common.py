@@ -20,7 +20,26 @@ def _fail(exc: ScreeningError) -> None:
     sys.exit(2)
 
 
-def _runtime(migrate: bool = True) -> Any:
+def _database() -> Any:
+    """Return the configured database, migrated (else fail naming `screening db upgrade`).
+
+    For commands that need only storage: they load neither the model nor the rules.
+    """
+    from screening.store import Database
+
+    try:
+        database = Database(_settings().database_url)
+        database.require_migrated()
+    except ScreeningError as exc:
+        _fail(exc)
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.call_on_close(database.dispose)
+    return database
+
+
+def _runtime(migrate: bool = False) -> Any:
+    """Return the service's parts (policy, rules, model, database), as a server builds them."""
     from screening.runtime import Runtime
 
     try:
@@ -38,5 +57,15 @@ def _runtime(migrate: bool = True) -> Any:
 def _settings() -> Any:
     try:
         return load_settings()
+    except ScreeningError as exc:
+        _fail(exc)
+
+
+def _policy() -> Any:
+    """Return the configured policy, validated (else fail naming the offending key)."""
+    from screening.core.policy import load_policy
+
+    try:
+        return load_policy(_settings().policy_path)
     except ScreeningError as exc:
         _fail(exc)

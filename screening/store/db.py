@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from screening.errors import ConfigError, DuplicateRecord, StorageError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# The advisory lock id that serialises migrations on PostgreSQL (any constant 64-bit int).
+MIGRATION_LOCK = 0x5C12EE11
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -106,10 +108,46 @@ class Database:
             )
 
     def upgrade(self, revision: str = "head") -> None:
-        """Apply Alembic migrations up to ``revision``."""
+        """Apply Alembic migrations up to ``revision``, one process at a time.
+
+        Processes that start together (two commands, the workers of several servers) take
+        turns: a PostgreSQL advisory lock, or on SQLite a lock file beside the database.
+        The second finds the schema already there and does nothing.
+        """
         from alembic import command  # imported here: the CLI and start-up need it, requests don't
 
-        command.upgrade(self.alembic_config(), revision)
+        with self._migration_lock():
+            command.upgrade(self.alembic_config(), revision)
+
+    @contextmanager
+    def _migration_lock(self) -> Iterator[None]:
+        if self.dialect == "postgresql":
+            try:
+                with self.engine.connect() as conn:
+                    conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+                    conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+                    try:
+                        yield
+                    finally:
+                        conn.execute(
+                            text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK}
+                        )
+            except SQLAlchemyError as exc:
+                raise StorageError("The database is unavailable; try again.") from exc
+            return
+        database = self.url.database
+        if self.dialect != "sqlite" or not database or database == ":memory:":
+            yield
+            return
+        import fcntl  # POSIX; SQLite deployments of this service run on Linux
+        import os
+
+        handle = os.open(f"{database}.migrate-lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(handle)  # closing releases the lock
 
     def alembic_config(self) -> Any:
         from alembic.config import Config

@@ -38,6 +38,7 @@ from screening.core.model.habits import HabitCounts, Habits
 from screening.core.model.scoring import RiskScorer
 from screening.training import data as model_data
 from screening.training import name_corpus
+from screening.training import names as name_training
 from screening.training.data import Row
 
 SHIPPED_SEED = 20_251_125
@@ -131,7 +132,7 @@ def fit_names(settings: TrainSettings, progress: Progress | None = None) -> Name
     k = settings.name_sample
     held_k = None if k is None else max(200, round(k * len(test) / len(train)))
     _say(progress, "fitting the name model on 85% of names (held-out check)")
-    trial = names.fit(_sample(train, k, settings.seed), seed=settings.seed)
+    trial = name_training.fit(_sample(train, k, settings.seed), seed=settings.seed)
     held = _sample(test, held_k, settings.seed)
     by_script: dict[str, dict[str, float]] = {}
     real = [e for e in held if e.real]
@@ -145,8 +146,8 @@ def fit_names(settings: TrainSettings, progress: Progress | None = None) -> Name
             for s, v in sorted(groups.items())
         }
     _say(progress, "fitting the name model on all names")
-    pipeline = names.fit(_sample(train + test, k, settings.seed), seed=settings.seed)
-    return NameModelResult(pipeline, names.held_out_metrics(trial, held), by_script)
+    pipeline = name_training.fit(_sample(train + test, k, settings.seed), seed=settings.seed)
+    return NameModelResult(pipeline, name_training.held_out_metrics(trial, held), by_script)
 
 
 def matrix(rows: Sequence[Row], habits: Habits) -> tuple[np.ndarray, np.ndarray]:

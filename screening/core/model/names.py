@@ -1,7 +1,7 @@
 """Name plausibility: a character n-gram classifier of real names against junk, and its fast path.
 
-Training fits a scikit-learn pipeline (``HashingVectorizer`` over character n-grams inside
-word boundaries, then ``LogisticRegression``) on :mod:`.name_corpus`. Serving does not call
+Training (:mod:`screening.training.names`) fits a scikit-learn pipeline (``HashingVectorizer``
+over character n-grams inside word boundaries, then ``LogisticRegression``). Serving does not call
 scikit-learn per request (its input checks alone cost about 3 ms): :class:`NameScorer` reads
 the fitted weights once and computes the same probability in plain Python, and proves at
 construction that it agrees with the pipeline on probe strings.
@@ -15,15 +15,11 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-import numpy as np
 from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import roc_auc_score
-from sklearn.pipeline import Pipeline
 from sklearn.utils import murmurhash3_32
 
 from screening.errors import ModelError
-from screening.training.name_corpus import Example
 
 NGRAMS = (1, 4)
 N_FEATURES = 2**17
@@ -35,47 +31,6 @@ PROBES: tuple[str, ...] = (
     "J0hn", "Test", "a\tb  c", "Jean-Luc", "Zoë", "ÅSA", "ა", "-", "Ա",
 )  # fmt: skip
 _CACHE_LIMIT = 200_000
-
-
-def build_pipeline(seed: int) -> Pipeline:
-    """Return the unfitted name pipeline."""
-    return Pipeline(
-        [
-            (
-                "ngrams",
-                HashingVectorizer(
-                    analyzer="char_wb",
-                    ngram_range=NGRAMS,
-                    n_features=N_FEATURES,
-                    alternate_sign=False,
-                    norm="l2",
-                    lowercase=True,
-                ),
-            ),
-            ("classifier", LogisticRegression(C=C, solver="liblinear", random_state=seed)),
-        ]
-    )
-
-
-def fit(examples: Sequence[Example], *, seed: int) -> Pipeline:
-    """Fit the name pipeline on training examples (real names are the positive class)."""
-    pipeline = build_pipeline(seed)
-    pipeline.fit([e.text for e in examples], np.array([e.real for e in examples], dtype=int))
-    return pipeline
-
-
-def held_out_metrics(pipeline: Pipeline, examples: Sequence[Example]) -> dict[str, float]:
-    """Return ROC AUC and error rates (at 0.5) on held-out examples."""
-    texts = [e.text for e in examples]
-    real = np.array([e.real for e in examples], dtype=bool)
-    p = pipeline.predict_proba(texts)[:, 1]
-    return {
-        "roc_auc": round(float(roc_auc_score(real, p)), 4),
-        "real_below_0_5": round(float(np.mean(p[real] < 0.5)), 4),
-        "junk_at_or_above_0_5": round(float(np.mean(p[~real] >= 0.5)), 4),
-        "n_real": int(real.sum()),
-        "n_junk": int((~real).sum()),
-    }
 
 
 def _word_ngrams(word: str, low: int, high: int) -> list[str]:

@@ -1,0 +1,31 @@
+"""`screening serve`: the HTTP service on gunicorn."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import click
+
+from screening.cli.common import _fail, _settings
+from screening.errors import ScreeningError
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int)
+def serve(host: str, port: int, workers: int) -> None:
+    """Start the HTTP service on gunicorn."""
+    settings = _settings()
+    prom_dir = settings.instance_path.resolve() / "prometheus"
+    shutil.rmtree(prom_dir, ignore_errors=True)
+    prom_dir.mkdir(parents=True, exist_ok=True)
+    # Must be set before prometheus_client is imported (by the app) in this process.
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(prom_dir)
+    from screening.server import run
+
+    try:
+        run(settings, host=host, port=port, workers=workers)
+    except ScreeningError as exc:
+        _fail(exc)
