@@ -18,10 +18,11 @@ from typing import Any
 from screening.core.pseudonyms import HmacKey
 from screening.errors import ConfigError
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_RULES = PROJECT_ROOT / "rules" / "default.yaml"
-DEFAULT_MODEL = PROJECT_ROOT / "models" / "risk-model.skops"
-DEFAULT_POLICY = PROJECT_ROOT / "policy" / "privacy-policy.yaml"
+# The shipped defaults are package data, so an installed wheel serves them from anywhere.
+SHIPPED = Path(__file__).resolve().parent / "data"
+DEFAULT_RULES = SHIPPED / "rules" / "default.yaml"
+DEFAULT_MODEL = SHIPPED / "models" / "risk-model.skops"
+DEFAULT_POLICY = SHIPPED / "policy" / "privacy-policy.yaml"
 SECRETS_FILE = "secrets.json"
 MIN_SECRET_LENGTH = 32
 

@@ -1,7 +1,7 @@
 """The ``screening model`` commands: make training data, train and assess the risk model.
 
 ``train`` writes the artifact, its manifest and ``MODEL_CARD.md`` beside the configured model
-path (``SCREENING_MODEL``, by default the shipped ``models/risk-model.skops``). With
+path (``SCREENING_MODEL``, by default the shipped ``screening/data/models/risk-model.skops``). With
 ``--with-labels`` it adds analysts' resolved review labels from the database, leaving out the
 decisions of anyone who objected or whose processing is restricted.
 """

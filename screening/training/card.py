@@ -1,4 +1,4 @@
-"""Write ``models/MODEL_CARD.md`` from a training run's manifest and assessment.
+"""Write ``screening/data/models/MODEL_CARD.md`` from a training run's manifest and assessment.
 
 The card is generated, never edited by hand: retraining rewrites it, so its figures are
 always the shipped artifact's.
@@ -330,7 +330,7 @@ def render(manifest: Mapping[str, Any], report: Mapping[str, Any]) -> str:
         "## How to retrain",
         "",
         "```",
-        "screening model train                # the shipped settings; rewrites models/",
+        "screening model train                # shipped settings; rewrites screening/data/models/",
         "screening model train --with-labels  # add analysts' resolved review labels",
         "screening model evaluate             # re-assess the shipped artifact",
         "```",
