@@ -37,6 +37,7 @@ from screening.core.policy import load_policy
 from screening.core.rules.check import format_report
 from screening.core.rules.ruleset import load_rule_set, parse_rule_set
 from screening.core.velocity import SIGNALS as VELOCITY
+from screening.service import rules as rules_service
 from screening.store import Database
 from screening.store import rulesets as store
 from screening.store.models import Decision, DecisionEvent
@@ -190,7 +191,7 @@ def run(url: str, args: argparse.Namespace) -> None:
 
     started = time.perf_counter()
     with db.session() as session:
-        replay, _left_out = store.replay(session, rule_set, since=since)
+        replay, _left_out = rules_service.replay(session, rule_set, since=since)
         report = replay.report()
     total = time.perf_counter() - started
 

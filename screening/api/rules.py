@@ -23,11 +23,12 @@ from screening.core.rules.backtest import parse_since, shadow_summary
 from screening.core.rules.check import locate
 from screening.core.rules.ruleset import RuleSet, parse_rule_set, parse_rule_text, validate_rule_set
 from screening.core.signals import CATALOGUE
+from screening.core.vocabulary import iso
 from screening.errors import NotFound, RuleSetError, ValidationFailed
 from screening.runtime import Runtime
+from screening.service import rules as rules_service
 from screening.service.screenings import simulate_screening
 from screening.store import rulesets as store
-from screening.store.models import iso
 
 log = logging.getLogger("screening.rules")
 bp = APIBlueprint(
@@ -158,12 +159,12 @@ def validate_rules() -> Any:
         return {"valid": False, "errors": located, "warnings": warnings, "history": None}
     rule_set = parse_rule_set(document)
     with runtime.db.session() as session:
-        recent, replayed = store.recent_warnings(session, rule_set, now=datetime.now(UTC))
+        recent, replayed = rules_service.recent_warnings(session, rule_set, now=datetime.now(UTC))
     return {
         "valid": True,
         "errors": [],
         "warnings": [*warnings, *recent],
-        "history": {"decisions": replayed, "days": store.HISTORY_DAYS},
+        "history": {"decisions": replayed, "days": rules_service.HISTORY_DAYS},
     }
 
 
@@ -180,15 +181,11 @@ def put_rules() -> Any:
     runtime: Runtime = current_app.extensions["screening"]
     document, text = _document()
     rule_set = _compile(document, text)
-    author = principal().name
-    now = datetime.now(UTC)
-    with runtime.db.session() as session:
-        warnings, _replayed = store.recent_warnings(session, rule_set, now=now)
-        row = store.publish(session, rule_set, author=author)
-        answer = store.describe(session, row)
-    runtime.rules.invalidate()
+    answer = rules_service.publish(
+        runtime, rule_set, author=principal().name, now=datetime.now(UTC)
+    )
     log.info("rule set published", extra={"version": answer["version"], "count": answer["rules"]})
-    return {**answer, "warnings": warnings}, 201
+    return answer, 201
 
 
 @bp.get("/rules/history", responses={401: ErrorResponse, 403: ErrorResponse})
@@ -218,10 +215,7 @@ def rules_version(path: VersionPath) -> Any:
 def rollback(body: RollbackBody) -> Any:
     """Make an earlier version live again, by publishing a copy of it as a new version."""
     runtime: Runtime = current_app.extensions["screening"]
-    with runtime.db.session() as session:
-        row = store.rollback(session, body.version, author=principal().name, note=body.note)
-        answer = store.describe(session, row)
-    runtime.rules.invalidate()
+    answer = rules_service.rollback(runtime, body.version, author=principal().name, note=body.note)
     log.info("rule set rolled back", extra={"version": answer["version"]})
     return answer, 201
 
@@ -276,7 +270,7 @@ def backtest(query: BacktestQuery) -> Any:
     started = time.perf_counter()
     with runtime.db.session() as session:
         in_window = store.recorded_count(session, since=since)
-        result, left_out = store.replay(
+        result, left_out = rules_service.replay(
             session, rule_set, since=since, limit=API_BACKTEST_LIMIT, newest_first=True
         )
     report = result.report()

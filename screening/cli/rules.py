@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from screening.cli.common import _fail, _runtime
+from screening.core.vocabulary import LIST_NAMES
 from screening.errors import ScreeningError
 
 
@@ -63,14 +64,16 @@ def rules_check(path: Path, history: bool) -> None:
     from datetime import UTC, datetime
 
     from screening.core.rules.check import format_errors
-    from screening.store import rulesets
+    from screening.service import rules as rules_service
 
     rule_set = _rule_file(path)
     warnings = list(rule_set.warnings)
     if history:
         runtime = _runtime()
         with runtime.db.session() as session:
-            recent, replayed = rulesets.recent_warnings(session, rule_set, now=datetime.now(UTC))
+            recent, replayed = rules_service.recent_warnings(
+                session, rule_set, now=datetime.now(UTC)
+            )
         warnings += recent
         click.echo(f"replayed over {replayed} recent decision(s)")
     for line in format_errors(warnings):
@@ -175,6 +178,7 @@ def rules_backtest(path: Path, since: str, as_json: bool) -> None:
     import time
 
     from screening.core.rules.check import format_report
+    from screening.service import rules as rules_service
     from screening.store import rulesets
 
     rule_set = _rule_file(path)
@@ -184,7 +188,9 @@ def rules_backtest(path: Path, since: str, as_json: bool) -> None:
     with runtime.db.session() as session:
         total = rulesets.recorded_count(session, since=start)
         with click.progressbar(length=total, label="replaying", file=sys.stderr) as bar:
-            replay, left_out = rulesets.replay(session, rule_set, since=start, progress=bar.update)
+            replay, left_out = rules_service.replay(
+                session, rule_set, since=start, progress=bar.update
+            )
     report = {"since": start.isoformat(), "excluded": left_out, **replay.report()}
     seconds = time.perf_counter() - started
     if as_json:
@@ -214,7 +220,7 @@ def _list_value(kind: str, value: str, country: str | None) -> str:
 
 
 _KIND = click.Choice(["email", "email_domain", "phone", "address"])
-_LIST = click.Choice(["block", "allow"])
+_LIST = click.Choice(LIST_NAMES)
 
 
 @lists_group.command("add")

@@ -8,8 +8,8 @@ the shadow report, streaming only the signal values a rule set reads.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Text, cast, column, func, literal, select, true
@@ -17,8 +17,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from screening.core.rules.backtest import Replay, history_warnings
 from screening.core.rules.ruleset import RuleSet, parse_rule_set
+from screening.core.vocabulary import iso
 from screening.errors import Conflict, NotFound
 from screening.store.models import Decision, DecisionEvent, RuleSetVersion
 from screening.store.models.lists import RuleSetChange
@@ -27,12 +27,6 @@ from screening.store.subjects import training_exclusions
 _RULE_FIELDS = ("when", "action", "mode", "reason", "description")
 # SQLite allows 127 arguments per function call and PostgreSQL 100.
 _CHUNK = 90
-# Decisions made without a model record this model version (runtime.MODEL_VERSION_NONE);
-# their score is the rules' own, so replays must not count it as a model part.
-_NO_MODEL = "none"
-# Validation warns against the last HISTORY_DECISIONS decisions of the last HISTORY_DAYS.
-HISTORY_DECISIONS = 1000
-HISTORY_DAYS = 30
 
 
 def latest(session: Session) -> RuleSetVersion | None:
@@ -171,7 +165,7 @@ def describe(session: Session, row: RuleSetVersion) -> dict[str, Any]:
     return {
         "version": row.version,
         "author": row.author,
-        "created_at": row.created_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+        "created_at": iso(row.created_at),
         "digest": row.digest,
         "note": row.note,
         "rules": len(row.document.get("rules", [])),
@@ -328,56 +322,3 @@ def shadow_decisions(
     )
     for row in session.execute(stmt.execution_options(yield_per=2000)):
         yield row[0], row[1], row[2], row[3], list(row[4] or []), row[5]
-
-
-def replay(
-    session: Session,
-    rule_set: RuleSet,
-    *,
-    since: datetime | None = None,
-    limit: int | None = None,
-    newest_first: bool = False,
-    progress: Callable[[int], None] | None = None,
-) -> tuple[Replay, int]:
-    """Replay ``rule_set`` over recorded decisions; return the replay and how many were left out.
-
-    Decisions of subjects who restricted processing or objected are left out
-    (:func:`excluded_decisions`). A decision made with a model keeps its stored
-    score as the model part of the risk total.
-
-    Args:
-        progress: called now and then with the number of decisions read since the last call.
-    """
-    labels = review_labels(session, since=since)
-    excluded = excluded_decisions(session)
-    result = Replay(rule_set)
-    left_out = pending = 0
-    rows = recorded(session, result.inputs, since=since, limit=limit, newest_first=newest_first)
-    for decision_id, outcome, score, model_version, projected in rows:
-        pending += 1
-        if progress is not None and pending == 2000:
-            progress(pending)
-            pending = 0
-        if decision_id in excluded:
-            left_out += 1
-            continue
-        model_score = None if model_version == _NO_MODEL else score
-        result.add(projected, outcome, model_score, labels.get(decision_id))
-    if progress is not None and pending:
-        progress(pending)
-    return result, left_out
-
-
-def recent_warnings(
-    session: Session, rule_set: RuleSet, *, now: datetime
-) -> tuple[list[dict[str, Any]], int]:
-    """Return warnings for rules that would fire on no recent decision, or on most of them.
-
-    Replays ``rule_set`` over the last :data:`HISTORY_DECISIONS` decisions of the
-    last :data:`HISTORY_DAYS` days; returns the warnings and how many decisions that was.
-    """
-    since = now - timedelta(days=HISTORY_DAYS)
-    result, _left_out = replay(
-        session, rule_set, since=since, limit=HISTORY_DECISIONS, newest_first=True
-    )
-    return history_warnings(result), result.decisions
