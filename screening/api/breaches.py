@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from flask import current_app, request
 from flask_openapi3 import APIBlueprint, Tag
@@ -21,6 +21,7 @@ from pydantic import (
 from screening.api.auth import principal, requires
 from screening.api.errors import pydantic_fields
 from screening.api.schemas import ErrorResponse
+from screening.core.vocabulary import Outcome
 from screening.errors import ValidationFailed
 from screening.runtime import Runtime
 from screening.store import breaches as store
@@ -61,7 +62,7 @@ class Window(BaseModel):
 class Criteria(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    outcome: Literal["approve", "review", "decline"] | None = Field(
+    outcome: Outcome | None = Field(
         default=None, description="Only decisions with this automated outcome."
     )
     country: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$")] | None = Field(

@@ -15,11 +15,12 @@ from screening.api.auth import requires
 from screening.api.ratelimit import limit_customer
 from screening.api.schemas import DecisionPath, ErrorResponse
 from screening.core.tokens import token_matches
+from screening.core.vocabulary import iso
 from screening.errors import NotFound
 from screening.runtime import Runtime
 from screening.store import decisions as store
 from screening.store import reviews as review_store
-from screening.store.models import Decision, iso
+from screening.store.models import Decision
 
 bp = APIBlueprint(
     "decisions",
@@ -40,7 +41,7 @@ def effective_outcome(events: list[Any], automated: str) -> tuple[str, dict[str,
         return automated, None
     return resolution.data["outcome"], {
         "outcome": resolution.data["outcome"],
-        "resolved_at": resolution.created_at.isoformat().replace("+00:00", "Z"),
+        "resolved_at": iso(resolution.created_at),
     }
 
 

@@ -17,6 +17,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstrai
 from screening.api.auth import principal, requires
 from screening.api.schemas import Address, error_responses
 from screening.core.lists import canonical
+from screening.core.vocabulary import ListName
 from screening.errors import ValidationFailed
 from screening.runtime import Runtime
 from screening.store import lists as store
@@ -30,7 +31,6 @@ bp = APIBlueprint(
     abp_security=[{"bearer": []}],
 )
 ERRORS = error_responses(400, 401, 403, 404, 409, 413, 415, 422)
-ListName = Literal["block", "allow"]
 Kind = Literal["email", "email_domain", "phone", "address"]
 Value = Annotated[str, StringConstraints(min_length=1, max_length=320)] | Address
 

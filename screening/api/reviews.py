@@ -22,11 +22,12 @@ from screening.api.schemas import (
     error_responses,
 )
 from screening.core.tokens import token_matches
+from screening.core.vocabulary import iso
 from screening.errors import NotFound, ValidationFailed
 from screening.runtime import Runtime
 from screening.store import decisions as decision_store
 from screening.store import reviews as store
-from screening.store.models import ReviewRequest, iso
+from screening.store.models import ReviewRequest
 
 bp = APIBlueprint(
     "reviews",

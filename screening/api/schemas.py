@@ -10,6 +10,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from screening.core.vocabulary import Outcome
+
 Short = Annotated[str, StringConstraints(max_length=100)]
 Line = Annotated[str, StringConstraints(max_length=200)]
 
@@ -60,7 +62,7 @@ class Versions(BaseModel):
 
 class ScreeningResponse(BaseModel):
     decision_id: str
-    outcome: Literal["approve", "review", "decline"]
+    outcome: Outcome
     score: float = Field(ge=0, le=1)
     reasons: list[ReasonOut]
     normalized: dict[str, Any]
@@ -98,7 +100,7 @@ def error_responses(*codes: int) -> dict[str | int, Any]:
 
 
 class RuleSetDocument(BaseModel):
-    """A rule set in the shape of rules/default.yaml (or send YAML text)."""
+    """A rule set in the shape of screening/data/rules/default.yaml (or send YAML text)."""
 
     model_config = ConfigDict(extra="allow")
 

@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from screening.cli.common import _fail, _runtime
+from screening.core.vocabulary import OUTCOMES
 from screening.errors import ScreeningError
 
 ACTOR = "cli"
@@ -236,7 +237,7 @@ def breaches_group() -> None:
 @click.option("--category", "categories", multiple=True, required=True, help="A policy field name.")
 @click.option("--from", "window_from", required=True, help="Window start (ISO 8601).")
 @click.option("--to", "window_to", required=True, help="Window end (ISO 8601, included).")
-@click.option("--outcome", type=click.Choice(["approve", "review", "decline"]), default=None)
+@click.option("--outcome", type=click.Choice(OUTCOMES), default=None)
 @click.option("--country", default=None, help="Only records with an address in this country.")
 @click.option("--consequences", default=None)
 @click.option("--measures", default=None)

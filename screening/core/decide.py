@@ -15,8 +15,6 @@ from dataclasses import dataclass
 
 from screening.core.rules.ruleset import Evaluation, Hit, Reason, reasons_for
 
-OUTCOMES = ("approve", "review", "decline")
-
 # When the score alone holds a signup, no rule supplies a reason: the customer still gets
 # one in plain language (the model's contributions stay with the analysts, as they would
 # teach a fraudster what to change).
@@ -37,7 +35,7 @@ SCORE_REASONS: Mapping[str, Reason] = {
 
 
 @dataclass(frozen=True)
-class Decision:
+class AutomatedDecision:
     """The automated decision on one signup."""
 
     outcome: str
@@ -68,7 +66,7 @@ def outcome_for(hits: Sequence[Hit], risk_total: float, thresholds: Mapping[str,
 
 def decide(
     evaluation: Evaluation, thresholds: Mapping[str, float], model_score: float | None = None
-) -> Decision:
+) -> AutomatedDecision:
     """Turn one evaluation (and the model's score, if any) into a decision."""
     active = tuple(h for h in evaluation.hits if h.mode == "active")
     shadow = tuple(h for h in evaluation.hits if h.mode == "shadow")
@@ -85,7 +83,7 @@ def decide(
     )
     if not reasons and outcome in SCORE_REASONS:
         reasons = (SCORE_REASONS[outcome],)
-    return Decision(
+    return AutomatedDecision(
         outcome=outcome,
         score=round(float(score), 6),
         risk_total=round(float(risk_total), 6),

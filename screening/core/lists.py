@@ -20,9 +20,9 @@ from screening.core.checks.addresses import check_address
 from screening.core.checks.emails import check_email
 from screening.core.checks.phones import check_phone
 from screening.core.velocity import identifiers
+from screening.core.vocabulary import LIST_KINDS
 
-LIST_NAMES = ("block", "allow")
-KINDS = ("email", "email_domain", "phone", "address")
+KINDS = LIST_KINDS
 _SIGNAL_KIND = {"email": "email", "email_domain": "domain", "phone": "phone", "address": "address"}
 _MEANING = {
     "email": "the signup's email address (normalised, case-insensitive)",

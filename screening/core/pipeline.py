@@ -19,10 +19,11 @@ from screening.core.checks.age import check_age
 from screening.core.checks.emails import DomainResolver, check_email
 from screening.core.checks.names import check_name, forget_parts
 from screening.core.checks.phones import check_phone
-from screening.core.decide import Decision, decide
+from screening.core.decide import AutomatedDecision, decide
 from screening.core.policy import Policy
 from screening.core.rules.ruleset import Evaluation, RuleSet
 from screening.core.signals import CATALOGUE
+from screening.core.signup import Address, Signup
 
 ModelScorer = Callable[[Mapping[str, SignalValue]], float]
 # (first name, last name) -> plausibility in [0, 1]; see screening.core.model.names.NameScorer.
@@ -60,7 +61,7 @@ def forget_name_caches(name_scorer: NamePlausibility | None = None) -> None:
 class Checked:
     """The result of running every field check on one signup."""
 
-    normalized: dict[str, Any]
+    normalized: Signup
     signals: dict[str, SignalValue]
     derived: dict[str, bool]
     # Dotted paths of the submitted fields the policy dropped (see Policy.minimise).
@@ -71,11 +72,11 @@ class Checked:
 class Screened:
     """One screened signup: what to store, what to answer, and why."""
 
-    normalized: dict[str, Any]
+    normalized: Signup
     signals: dict[str, SignalValue]
     derived: dict[str, bool]
     evaluation: Evaluation
-    decision: Decision
+    decision: AutomatedDecision
     discarded: tuple[str, ...] = ()
 
 
@@ -157,19 +158,15 @@ def run_checks(
             name.normalized["first_name"], name.normalized["last_name"]
         )
 
-    normalized: dict[str, Any] = {}
-    if "first_name" in kept:
-        normalized["first_name"] = name.normalized["first_name"]
-    if "last_name" in kept:
-        normalized["last_name"] = name.normalized["last_name"]
-    if "email" in kept:
-        normalized["email"] = email.normalized
-    if "phone" in kept:
-        normalized["phone"] = phone.normalized
-    if "address" in kept:
-        normalized["address"] = addr.normalized
-    if "external_ref" in kept and isinstance(kept["external_ref"], str):
-        normalized["external_ref"] = kept["external_ref"].strip()
+    external_ref = kept.get("external_ref")
+    normalized = Signup(
+        first_name=name.normalized["first_name"] if "first_name" in kept else None,
+        last_name=name.normalized["last_name"] if "last_name" in kept else None,
+        email=email.normalized if "email" in kept else None,
+        phone=phone.normalized if "phone" in kept else None,
+        address=Address.of(addr.normalized) if "address" in kept else None,
+        external_ref=external_ref.strip() if isinstance(external_ref, str) else None,
+    )
 
     derived: dict[str, bool] = {}
     if "date_of_birth" in transient and "age.requirement_met" in policy.derived_facts:

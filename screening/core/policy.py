@@ -16,10 +16,10 @@ from typing import Any, Literal
 
 import yaml
 
+from screening.core.vocabulary import OUTCOMES
 from screening.errors import PolicyError
 
 Storage = Literal["stored", "transient"]
-OUTCOMES = ("approve", "review", "decline")
 
 _TOP_KEYS = {
     "version",

@@ -262,7 +262,7 @@ def _apply(row: PersonalData, changes: Mapping[str, Any], policy: Policy, now: d
             current[name] = address
         else:
             current[name] = value
-    normalized = run_checks(current, {}, policy=policy, today=now.date()).normalized
+    normalized = run_checks(current, {}, policy=policy, today=now.date()).normalized.as_dict()
     for name in changes:
         setattr(row, name, normalized.get(name))
 

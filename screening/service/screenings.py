@@ -169,7 +169,7 @@ def record_screening(
         outcome=screened.decision.outcome,
         score=screened.decision.score,
         reasons=[r.to_dict() for r in screened.decision.reasons],
-        normalized=screened.normalized,
+        normalized=screened.normalized.as_dict(),
         discarded=list(screened.discarded),
         contest_token=token,
         versions=(live.version, runtime.model_version, runtime.policy.version),
@@ -230,7 +230,7 @@ def _new_decision(
     contributions: list[dict[str, Any]],
 ) -> store.NewDecision:
     decision = screened.decision
-    normalized = screened.normalized
+    normalized = screened.normalized.as_dict()
     return store.NewDecision(
         id=decision_id,
         created_at=now,

@@ -21,9 +21,10 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from screening.core.policy import Policy
+from screening.core.vocabulary import iso
 from screening.errors import Conflict, NotFound, ValidationFailed
 from screening.store import outbox
-from screening.store.models import Decision, OutboxMessage, PersonalData, iso
+from screening.store.models import Decision, OutboxMessage, PersonalData
 from screening.store.models.rights import Breach
 
 OVERDUE_GAUGE = (

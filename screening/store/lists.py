@@ -20,8 +20,8 @@ from screening.core.checks import SignalValue
 from screening.core.identifiers import Pseudonym, plain
 from screening.core.lists import SIGNALS, no_matches, signal_name
 from screening.core.pseudonyms import Pseudonymizer
+from screening.core.vocabulary import iso
 from screening.errors import Conflict, NotFound
-from screening.store.models import iso
 from screening.store.models.lists import ListChange, ListEntry
 
 __all__ = ["SIGNALS", "add", "entries", "find", "history", "list_signals", "remove"]

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from screening.core.vocabulary import iso
 from screening.errors import Conflict, NotFound
 from screening.store import outbox
 from screening.store.decisions import append_event
@@ -140,7 +141,7 @@ def resolve(
                 "review_request_id": request.id,
                 "automated_outcome": decision.outcome,
                 "outcome": outcome,
-                "resolved_at": now.isoformat().replace("+00:00", "Z"),
+                "resolved_at": iso(now),
             },
             now=now,
         )

@@ -15,12 +15,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from screening.core.policy import Policy
+from screening.core.vocabulary import iso
 from screening.store.models import (
     Decision,
     DecisionEvent,
     OutboxMessage,
     ReviewRequest,
-    iso,
 )
 from screening.store.models.rights import RightsRequest
 from screening.store.subjects import Records, request_view, requests_of, statuses

@@ -23,9 +23,10 @@ from sqlalchemy.orm import Session
 
 from screening.core.checks.emails import check_email
 from screening.core.pseudonyms import Pseudonymizer
+from screening.core.vocabulary import iso
 from screening.errors import ValidationFailed
 from screening.store.decisions import append_event
-from screening.store.models import Decision, PersonalData, iso
+from screening.store.models import Decision, PersonalData
 from screening.store.models.rights import RightsRequest, SubjectStatus
 from screening.store.reviews import one_month_after
 from screening.store.velocity import VelocityStore

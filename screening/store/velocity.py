@@ -21,19 +21,20 @@ from typing import Any, Protocol
 from sqlalchemy import case, delete, func, select, text
 from sqlalchemy.orm import Session
 
+from screening.core.identifiers import Pseudonym
 from screening.core.velocity import MAX_WINDOW, WINDOWS
 from screening.store.models import VelocityEvent
 
-# kind -> (current pseudonym, every pseudonym that still matches: current and older keys)
-Keys = Mapping[str, tuple[str, Sequence[str]]]
+# kind -> the pseudonym to record (current key) and every one that still matches (older keys)
+VelocityKeys = Mapping[str, Pseudonym]
 
 
 class VelocityStore(Protocol):
     def record_and_count(
-        self, session: Session, keys: Keys, decision_id: str, at: datetime
+        self, session: Session, keys: VelocityKeys, decision_id: str, at: datetime
     ) -> dict[str, int]: ...
 
-    def undo(self, keys: Keys, decision_id: str) -> None: ...
+    def undo(self, keys: VelocityKeys, decision_id: str) -> None: ...
 
     def forget(self, session: Session, decision_ids: Sequence[str]) -> None: ...
 
@@ -50,7 +51,7 @@ class DatabaseVelocity:
     """Counters in the ``velocity_events`` table (the default)."""
 
     def record_and_count(
-        self, session: Session, keys: Keys, decision_id: str, at: datetime
+        self, session: Session, keys: VelocityKeys, decision_id: str, at: datetime
     ) -> dict[str, int]:
         if not keys:
             return {}
@@ -87,7 +88,7 @@ class DatabaseVelocity:
                 total[i] += int(value or 0)
         return _signals(counts)
 
-    def undo(self, keys: Keys, decision_id: str) -> None:
+    def undo(self, keys: VelocityKeys, decision_id: str) -> None:
         """Nothing to do: the rows roll back with the decision's transaction."""
 
     def forget(self, session: Session, decision_ids: Sequence[str]) -> None:
@@ -130,7 +131,7 @@ class RedisVelocity:
         self._script = self.client.register_script(_COUNT_AND_ADD)
 
     def record_and_count(
-        self, session: Session, keys: Keys, decision_id: str, at: datetime
+        self, session: Session, keys: VelocityKeys, decision_id: str, at: datetime
     ) -> dict[str, int]:
         if not keys:
             return {}
@@ -151,7 +152,7 @@ class RedisVelocity:
         results = pipe.execute()
         return _signals({kind: results[i] for i, kind in enumerate(kinds)})
 
-    def undo(self, keys: Keys, decision_id: str) -> None:
+    def undo(self, keys: VelocityKeys, decision_id: str) -> None:
         pipe = self.client.pipeline(transaction=False)
         for current, _every in keys.values():
             pipe.zrem(self.prefix + current, decision_id)

@@ -22,6 +22,7 @@ from screening.core.model.habits import wilson
 from screening.core.pipeline import Checked, evaluate
 from screening.core.rules.ruleset import Evaluation, RuleSet, parse_rule_set
 from screening.core.signals import CATALOGUE
+from screening.core.signup import Signup
 from screening.training.data import Row
 
 TARGETS: Mapping[str, float] = {
@@ -51,7 +52,7 @@ def decide_rows(rows: Sequence[Row], rule_set: RuleSet, scorer: Scorer | None) -
     """Return each row's automated outcome from the service's decision function."""
     out = []
     for row in rows:
-        checked = Checked(normalized={}, signals=dict(row.signals), derived={})
+        checked = Checked(normalized=Signup(), signals=dict(row.signals), derived={})
         out.append(evaluate(checked, rule_set, scorer=scorer).decision.outcome)
     return out
 

@@ -28,6 +28,7 @@ from screening.core.model.features import FEATURE_NAMES
 from screening.core.model.habits import Habits
 from screening.core.model.names import NameScorer
 from screening.core.model.scoring import RiskScorer
+from screening.core.vocabulary import iso
 from screening.errors import ModelError
 
 FORMAT = 1
@@ -93,7 +94,7 @@ def dump(
     full = {
         "format": FORMAT,
         "version": f"{created:%Y-%m-%d}-{digest[:10]}",
-        "created_at": created.isoformat().replace("+00:00", "Z"),
+        "created_at": iso(created),
         "artifact": path.name,
         "sha256": digest,
         "features": list(FEATURE_NAMES),

@@ -30,9 +30,10 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from screening.core.checks import SignalValue
-from screening.core.decide import OUTCOMES, outcome_for
+from screening.core.decide import outcome_for
 from screening.core.rules.ruleset import Hit, RuleSet
 from screening.core.signals import CATALOGUE
+from screening.core.vocabulary import OUTCOMES, iso
 
 HELD = frozenset({"review", "decline"})
 LABELS = ("fraud", "legitimate")
@@ -363,7 +364,9 @@ def shadow_summary(
         outcome_counts: every decision in the window, counted by recorded outcome.
         limit: how many of ``rows`` to list.
     """
-    transitions = {o: Counter({o: outcome_counts.get(o, 0)}) for o in OUTCOMES}
+    transitions: dict[str, Counter[str]] = {
+        o: Counter({o: outcome_counts.get(o, 0)}) for o in OUTCOMES
+    }
     hits: Counter[str] = Counter()
     changed_by: Counter[str] = Counter()
     items: list[dict[str, Any]] = []
@@ -381,7 +384,7 @@ def shadow_summary(
             items.append(
                 {
                     "decision_id": decision_id,
-                    "created_at": created_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+                    "created_at": iso(created_at),
                     "outcome": outcome,
                     "shadow_outcome": shadow_outcome,
                     "shadow_rules": rule_ids,

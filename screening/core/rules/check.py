@@ -16,8 +16,8 @@ from typing import Any
 import cel
 import yaml
 
-from screening.core.decide import OUTCOMES
 from screening.core.rules.ruleset import RuleSet, parse_rule_set, parse_rule_text
+from screening.core.vocabulary import OUTCOMES
 from screening.errors import RuleSetError
 
 _CEL_POSITION = re.compile(r"<input>:(\d+):(\d+):\s*(.*)")

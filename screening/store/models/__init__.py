@@ -9,7 +9,7 @@ the audit chain need.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any, overload
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -46,17 +46,6 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-@overload
-def iso(value: datetime) -> str: ...
-@overload
-def iso(value: None) -> None: ...
-@overload
-def iso(value: datetime | None) -> str | None: ...
-def iso(value: datetime | None) -> str | None:
-    """Return an aware time as ISO 8601 in UTC with a ``Z`` (None stays None)."""
-    return None if value is None else value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")

@@ -16,7 +16,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from screening.store.models import Base, JSONType, UTCDateTime
 
-LIST_NAMES = ("block", "allow")
 LIST_KINDS = ("email", "email_domain", "phone", "address")
 
 
