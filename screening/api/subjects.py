@@ -7,24 +7,20 @@ request (``GET /v1/subjects/requests`` lists them) and answered at once.
 
 from __future__ import annotations
 
-import logging
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from flask import current_app
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StringConstraints
-from sqlalchemy.exc import SQLAlchemyError
 
 from screening.api.auth import principal, requires
 from screening.api.schemas import ErrorResponse
-from screening.errors import Conflict, StorageError, ValidationFailed
+from screening.errors import Conflict, ValidationFailed
 from screening.runtime import Runtime
-from screening.service import rights
-from screening.store import subject_export
+from screening.service import rights, subjects
 from screening.store import subjects as store
 
-log = logging.getLogger("screening.subjects")
 bp = APIBlueprint(
     "subjects",
     __name__,
@@ -96,37 +92,12 @@ def _subject(body: SubjectBody) -> store.Subject:
     return subject
 
 
-def _start(session: Any, runtime: Runtime, body: SubjectBody, right: str, now: datetime) -> Any:
-    """Find the subject's records and open the request record (checks the operator note)."""
-    if body.received_at is not None and body.received_at > now:
-        raise ValidationFailed(
-            "received_at is in the future.",
-            fields=[{"field": "received_at", "problem": "is in the future"}],
-        )
-    records = store.find(session, runtime.pseudonyms, _subject(body))
-    store.check_note(body.operator_note, records)
-    request = store.new_request(
-        records,
-        right,
-        received_at=body.received_at,
-        note=body.operator_note,
-        actor=principal().name,
-        now=now,
-    )
-    return records, request
+def _answer(handled: subjects.Handled) -> dict[str, Any]:
+    return handled.view
 
 
-def _logged(request: Any) -> dict[str, Any]:
-    log.info(
-        "rights request",
-        extra={
-            "request_id": request.id,
-            "right": request.right,
-            "outcome": request.outcome,
-            "count": request.actions.get("decisions", 0),
-        },
-    )
-    return store.request_view(request)
+def _who(body: SubjectBody) -> dict[str, Any]:
+    return {"actor": principal().name, "note": body.operator_note, "received_at": body.received_at}
 
 
 @bp.put("/subjects/account-status", responses={**ERRORS})
@@ -134,13 +105,11 @@ def _logged(request: Any) -> dict[str, Any]:
 def account_status(body: AccountStatusBody) -> Any:
     """Record whether the subject's account has active services (erasure needs none)."""
     runtime: Runtime = current_app.extensions["screening"]
-    now = datetime.now(UTC)
-    with runtime.db.session() as session:
-        records, request = _start(session, runtime, body, "account_status", now)
-        store.set_account_status(
-            session, runtime.pseudonyms, records, request, active=body.active_services, now=now
+    return _answer(
+        subjects.set_account_status(
+            runtime, _subject(body), active=body.active_services, **_who(body)
         )
-        return _logged(request)
+    )
 
 
 @bp.post("/subjects/export", responses={**ERRORS})
@@ -148,15 +117,7 @@ def account_status(body: AccountStatusBody) -> Any:
 def export(body: SubjectBody) -> Any:
     """Access and portability: one JSON document with everything stored about the subject."""
     runtime: Runtime = current_app.extensions["screening"]
-    now = datetime.now(UTC)
-    with runtime.db.session() as session:
-        records, request = _start(session, runtime, body, "access", now)
-        request.actions = {"decisions": len(records.decisions)}
-        store.mark_decisions(session, records, request, now=now)
-        store.save(session, request)
-        document = subject_export.build(session, runtime.policy, records, request, now=now)
-        _logged(request)
-        return document
+    return subjects.export(runtime, _subject(body), **_who(body)).result
 
 
 @bp.post("/subjects/erasure", responses={**ERRORS})
@@ -164,20 +125,11 @@ def export(body: SubjectBody) -> Any:
 def erasure(body: SubjectBody) -> Any:
     """Erase the subject's personal data; 409 (recorded) while the account has active services."""
     runtime: Runtime = current_app.extensions["screening"]
-    now = datetime.now(UTC)
-    with runtime.db.session() as session:
-        records, request = _start(session, runtime, body, "erasure", now)
-        rights.erase(session, runtime.pseudonyms, runtime.velocity, records, request, now=now)
-        answer = _logged(request)
-    if request.outcome == "refused":
-        why = rights.REFUSALS[str(request.reason)]
-        raise Conflict(f"{why} (recorded as request {request.id})")
-    if request.outcome == "completed":
-        try:
-            runtime.db.compact()
-        except SQLAlchemyError as exc:
-            raise StorageError("Erased, but compacting the database failed; retry.") from exc
-    return answer
+    handled = subjects.erase(runtime, _subject(body), **_who(body))
+    if handled.outcome == "refused":
+        why = rights.REFUSALS[str(handled.view["reason"])]
+        raise Conflict(f"{why} (recorded as request {handled.view['request_id']})")
+    return _answer(handled)
 
 
 @bp.patch("/subjects", responses={**ERRORS})
@@ -185,23 +137,12 @@ def erasure(body: SubjectBody) -> Any:
 def rectification(body: RectificationBody) -> Any:
     """Correct the subject's stored fields (recorded without the old values)."""
     runtime: Runtime = current_app.extensions["screening"]
-    now = datetime.now(UTC)
-    rights.check_corrections(runtime.policy, body.corrections)
-    with runtime.db.session() as session:
-        records, request = _start(session, runtime, body, "rectification", now)
-        rights.rectify(
-            session, runtime.pseudonyms, runtime.policy, records, request, body.corrections, now=now
-        )
-        return _logged(request)
+    return _answer(subjects.rectify(runtime, _subject(body), body.corrections, **_who(body)))
 
 
 def _flag(body: FlagBody, right: str) -> Any:
     runtime: Runtime = current_app.extensions["screening"]
-    now = datetime.now(UTC)
-    with runtime.db.session() as session:
-        records, request = _start(session, runtime, body, right, now)
-        store.set_flag(session, runtime.velocity, records, request, lift=body.lift, now=now)
-        return _logged(request)
+    return _answer(subjects.flag(runtime, _subject(body), right, lift=body.lift, **_who(body)))
 
 
 @bp.post("/subjects/restriction", responses={**ERRORS})

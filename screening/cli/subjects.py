@@ -56,37 +56,24 @@ def _when(value: str, option: str) -> datetime:
     return parsed.astimezone(UTC)
 
 
-def _request(
-    email: str | None,
-    external_ref: str | None,
-    note: str | None,
-    right: str,
-    act: Callable[[Any, Any, Any, Any, datetime], Any],
-) -> Any:
-    """Find the subject, open the request record, run ``act``; print the outcome line."""
-    from screening.store import subjects as store
-
-    runtime = _runtime()
-    subject = _subject(email, external_ref)
-    now = datetime.now(UTC)
-    try:
-        with runtime.db.session() as session:
-            records = store.find(session, runtime.pseudonyms, subject)
-            store.check_note(note, records)
-            request = store.new_request(
-                records, right, received_at=None, note=note, actor=ACTOR, now=now
-            )
-            result = act(runtime, session, records, request, now)
-            view = store.request_view(request)
-    except ScreeningError as exc:
-        _fail(exc)
+def _report(right: str, handled: Any) -> Any:
+    """Print the request's outcome line (stderr) and return what carrying it out produced."""
+    view = handled.view
     click.echo(
         f"{view['request_id']}: {right} {view['outcome']}"
         + (f" ({view['reason']})" if view["reason"] else "")
         + f"; {json.dumps(view['actions'], sort_keys=True)}",
         err=True,
     )
-    return runtime, view, result
+    return handled.result
+
+
+def _carry_out(use_case: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run a rights use case as the CLI's actor; fail clearly on a refused request."""
+    try:
+        return use_case(_runtime(), *args, actor=ACTOR, **kwargs)
+    except ScreeningError as exc:
+        _fail(exc)
 
 
 @click.group("subjects")
@@ -101,14 +88,11 @@ def account_status(
     email: str | None, external_ref: str | None, note: str | None, active: bool
 ) -> None:
     """Record whether the subject's account has active services (erasure needs none)."""
-    from screening.store import subjects as store
+    from screening.service import subjects
 
-    def act(runtime: Any, session: Any, records: Any, request: Any, now: datetime) -> None:
-        store.set_account_status(
-            session, runtime.pseudonyms, records, request, active=active, now=now
-        )
-
-    _request(email, external_ref, note, "account_status", act)
+    subject = _subject(email, external_ref)
+    handled = _carry_out(subjects.set_account_status, subject, active=active, note=note)
+    _report("account_status", handled)
 
 
 @group.command("export")
@@ -118,16 +102,10 @@ def export(
     email: str | None, external_ref: str | None, note: str | None, output: str | None
 ) -> None:
     """Write everything stored about the subject as one JSON document (stdout or --output)."""
-    from screening.store import subject_export
-    from screening.store import subjects as store
+    from screening.service import subjects
 
-    def act(runtime: Any, session: Any, records: Any, request: Any, now: datetime) -> Any:
-        request.actions = {"decisions": len(records.decisions)}
-        store.mark_decisions(session, records, request, now=now)
-        store.save(session, request)
-        return subject_export.build(session, runtime.policy, records, request, now=now)
-
-    _, _, document = _request(email, external_ref, note, "access", act)
+    subject = _subject(email, external_ref)
+    document = _report("access", _carry_out(subjects.export, subject, note=note))
     text = json.dumps(document, indent=2, ensure_ascii=False)
     if output:
         with open(output, "w", encoding="utf-8") as handle:
@@ -140,17 +118,14 @@ def export(
 @_identifier
 def erase(email: str | None, external_ref: str | None, note: str | None) -> None:
     """Erase the subject's personal data (exit 1, recorded, while services are active)."""
-    from screening.service import rights
+    from screening.service import rights, subjects
 
-    def act(runtime: Any, session: Any, records: Any, request: Any, now: datetime) -> None:
-        rights.erase(session, runtime.pseudonyms, runtime.velocity, records, request, now=now)
-
-    runtime, view, _ = _request(email, external_ref, note, "erasure", act)
-    if view["outcome"] == "refused":
-        click.echo(f"refused: {rights.REFUSALS[view['reason']]}", err=True)
+    subject = _subject(email, external_ref)
+    handled = _carry_out(subjects.erase, subject, note=note)
+    _report("erasure", handled)
+    if handled.outcome == "refused":
+        click.echo(f"refused: {rights.REFUSALS[handled.view['reason']]}", err=True)
         sys.exit(1)
-    if view["outcome"] == "completed":
-        runtime.db.compact()
 
 
 @group.command("rectify")
@@ -167,7 +142,7 @@ def rectify(
     email: str | None, external_ref: str | None, note: str | None, changes: tuple[str, ...]
 ) -> None:
     """Correct stored fields of the subject's decisions (recorded without the old values)."""
-    from screening.service import rights
+    from screening.service import subjects
 
     corrections: dict[str, Any] = {}
     for change in changes:
@@ -180,12 +155,9 @@ def rectify(
         else:
             corrections[top] = value
 
-    def act(runtime: Any, session: Any, records: Any, request: Any, now: datetime) -> None:
-        rights.rectify(
-            session, runtime.pseudonyms, runtime.policy, records, request, corrections, now=now
-        )
-
-    _request(email, external_ref, note, "rectification", act)
+    subject = _subject(email, external_ref)
+    handled = _carry_out(subjects.rectify, subject, corrections, note=note)
+    _report("rectification", handled)
 
 
 def _flag_command(name: str, right: str, help_text: str) -> None:
@@ -193,12 +165,10 @@ def _flag_command(name: str, right: str, help_text: str) -> None:
     @_identifier
     @click.option("--lift", is_flag=True, help="Lift the flag (recorded).")
     def command(email: str | None, external_ref: str | None, note: str | None, lift: bool) -> None:
-        from screening.store import subjects as store
+        from screening.service import subjects
 
-        def act(runtime: Any, session: Any, records: Any, request: Any, now: datetime) -> None:
-            store.set_flag(session, runtime.velocity, records, request, lift=lift, now=now)
-
-        _request(email, external_ref, note, right, act)
+        subject = _subject(email, external_ref)
+        _report(right, _carry_out(subjects.flag, subject, right, lift=lift, note=note))
 
 
 _flag_command(
