@@ -15,6 +15,9 @@
         ├── NotFound                404 not_found
         ├── MethodNotAllowed        405 method_not_allowed
         ├── Conflict                409 conflict
+        │   ├── ReviewOpen          409 review_open      (a contest while one is open)
+        │   ├── AlreadyResolved     409 already_resolved (a contest after a resolution)
+        │   └── NotContestable      409 not_contestable  (a contest of an approval)
         ├── PayloadTooLarge         413 payload_too_large
         ├── UnsupportedMediaType    415 unsupported_media_type
         ├── IdempotencyMismatch     422 idempotency_key_reused
@@ -151,6 +154,24 @@ class Conflict(ApiError):
 
     status_code = 409
     code = "conflict"
+
+
+class ReviewOpen(Conflict):
+    """A review of this decision is already open."""
+
+    code = "review_open"
+
+
+class AlreadyResolved(Conflict):
+    """A person has already reviewed this decision."""
+
+    code = "already_resolved"
+
+
+class NotContestable(Conflict):
+    """This decision approved the signup: there is nothing to contest."""
+
+    code = "not_contestable"
 
 
 class PayloadTooLarge(ApiError):

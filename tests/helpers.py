@@ -52,3 +52,41 @@ def excluded(runtime: Any, session: Any, normalized: dict[str, Any]) -> bool:
     from screening.service.screenings import excluded_from_processing
 
     return excluded_from_processing(session, identify(normalized, {}, runtime.pseudonyms))
+
+
+HOLD_EVERY_SIGNUP = {
+    "id": "test-hold-every-signup",
+    "when": "true",
+    "action": "review",
+    "reason": {
+        "code": "test_hold",
+        "field": "signup",
+        "message": "A member of our team will review your registration.",
+    },
+}
+
+
+def hold_every_signup(runtime: Any) -> str:
+    """Publish the live rule set plus a rule that holds every signup; return the old version.
+
+    For tests that need a contestable decision from an otherwise approved signup.
+    """
+    from screening.core.rules.ruleset import parse_rule_set
+    from screening.store import rulesets
+
+    live = runtime.rules.current()
+    document = live.rule_set.to_document()
+    document["rules"] = [*document["rules"], HOLD_EVERY_SIGNUP]
+    with runtime.db.session() as session:
+        rulesets.publish(session, parse_rule_set(document), author="test")
+    runtime.rules.invalidate()
+    return str(live.version)
+
+
+def restore_rules(runtime: Any, version: str) -> None:
+    """Make ``version`` live again (published as a new version)."""
+    from screening.store import rulesets
+
+    with runtime.db.session() as session:
+        rulesets.rollback(session, version, author="test")
+    runtime.rules.invalidate()

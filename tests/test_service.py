@@ -124,6 +124,7 @@ def test_policy_render_and_a_malformed_policy_file(tmp_path: Path) -> None:
         "version: 1\ncontroller: {}\npurposes: {p: {description: d}}\n"
         "lawful_bases: {b: {article: a}}\nretention: {days: {approve: 1, review: 1,"
         " decline: 1}}\nbreach: {authority: x, deadline_hours: 72}\n"
+        "hold_deadline: {working_days: 2}\n"
         "fields: {email: {category: c, storage: stored, lawful_basis: b}}\n"
     )
     result = CliRunner().invoke(main, ["policy", "check", str(bad)])

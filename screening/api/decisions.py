@@ -1,4 +1,5 @@
-"""``GET /v1/decisions/{id}``: the customer's view (contest token) or the analyst's full record.
+"""``GET /v1/decisions/{id}``: the customer's view (contest token), the analyst's full record,
+or the host's view of the effective outcome (scope ``screen``).
 
 A wrong, missing or other decision's token answers 404 exactly as an unknown id
 does, so a token never reveals whether a decision exists.
@@ -11,7 +12,7 @@ from typing import Any
 from flask import current_app, g
 from flask_openapi3 import APIBlueprint, Tag
 
-from screening.api.auth import requires
+from screening.api.auth import principal, requires
 from screening.api.ratelimit import limit_customer
 from screening.api.schemas import DecisionPath, ErrorResponse
 from screening.core.tokens import token_matches
@@ -46,9 +47,11 @@ def effective_outcome(events: list[Any], automated: str) -> tuple[str, dict[str,
 
 
 @bp.get("/decisions/<decision_id>", responses={401: ErrorResponse, 404: ErrorResponse})
-@requires("analyst", contest_token=True)
+@requires("analyst", "screen", contest_token=True)
 def get_decision(path: DecisionPath) -> Any:
-    """Read a decision: the customer view with its contest token, or the full record (analyst)."""
+    """Read a decision: the customer view (contest token), the full record (scope `analyst`),
+    or, for the host polling for a human review's result, the effective outcome (scope `screen`).
+    """
     runtime: Runtime = current_app.extensions["screening"]
     with runtime.db.session() as session:
         decision = store.get(session, path.decision_id)
@@ -61,8 +64,42 @@ def get_decision(path: DecisionPath) -> Any:
             return customer_view(runtime, decision, store.events(session, decision.id), latest)
         if decision is None:
             raise NotFound("No decision has this id.")
+        if "analyst" not in principal().scopes:
+            latest = review_store.latest_request(session, decision.id)
+            return host_view(decision, store.events(session, decision.id), latest)
         personal = store.personal_data(session, decision.id)
         return analyst_view(decision, personal, store.events(session, decision.id))
+
+
+def review_summary(review: Any) -> dict[str, Any] | None:
+    """The latest review case of a decision, as the customer and the host may see it."""
+    if review is None:
+        return None
+    return {
+        "review_request_id": review.id,
+        "source": review.source,
+        "status": review.status,
+        "contested": review.contested_at is not None,
+        "due_by": review.due_by.isoformat(),
+        "outcome": review.resolution_outcome,
+    }
+
+
+def host_view(decision: Decision, events: list[Any], review: Any = None) -> dict[str, Any]:
+    """What the host needs to act on a decision: ids, outcomes and the review's state.
+
+    No personal data, no signals or scores: only what the screening answer already told it.
+    """
+    outcome, resolution = effective_outcome(events, decision.outcome)
+    return {
+        "decision_id": decision.id,
+        "decided_at": iso(decision.created_at),
+        "outcome": outcome,
+        "automated_outcome": decision.outcome,
+        "human_review": resolution,
+        "review": review_summary(review),
+        "reasons": [{k: r[k] for k in ("code", "field", "message")} for r in decision.reasons],
+    }
 
 
 def customer_view(
@@ -88,14 +125,7 @@ def customer_view(
         "human_review": resolution,
         "reasons": [{k: r[k] for k in ("code", "field", "message")} for r in decision.reasons],
         "data_used": used,
-        "review": None
-        if review is None
-        else {
-            "review_request_id": review.id,
-            "status": review.status,
-            "due_by": review.due_by.isoformat(),
-            "outcome": review.resolution_outcome,
-        },
+        "review": review_summary(review),
         "your_rights": (
             "This decision was made automatically. You can state your point of view and ask "
             "for a person to review it: POST /v1/decisions/{id}/review-requests with this token."

@@ -45,7 +45,12 @@ ERRORS = error_responses(400, 401, 403, 404, 409, 413, 415, 422, 429)
 )
 @requires("contest", contest_token=True)
 def contest(path: DecisionPath, body: ReviewRequestBody) -> Any:
-    """Ask for a person to review an automated decision (contest token required)."""
+    """Ask for a person to review an automated decision (contest token required).
+
+    On a held decision this joins its open case (same `review_request_id`); on a
+    decline it opens one. Either way it is due one calendar month later. 409 with
+    `review_open`, `already_resolved` or `not_contestable` (an approval).
+    """
     runtime: Runtime = current_app.extensions["screening"]
     token = g.get("contest_token")
     limit_customer(runtime, path.decision_id)
@@ -57,10 +62,10 @@ def contest(path: DecisionPath, body: ReviewRequestBody) -> Any:
         decision = decision_store.get(session, path.decision_id)
         if decision is None or not token_matches(decision, token):
             raise NotFound("No decision matches this id and token.")
-        created = store.create(
+        case = store.contest(
             session, decision, statement=body.statement, corrections=corrections, now=now
         )
-        answer = _summary(created)
+        answer = _summary(case)
     return answer, 201
 
 
@@ -86,7 +91,9 @@ def _summary(item: ReviewRequest) -> dict[str, Any]:
         "review_request_id": item.id,
         "decision_id": item.decision_id,
         "status": item.status,
+        "source": item.source,
         "received_at": iso(item.received_at),
+        "contested_at": iso(item.contested_at),
         "due_by": item.due_by.isoformat(),
         "overdue": item.status != "resolved" and item.due_by < datetime.now(UTC).date(),
         "claimed_by": item.claimed_by,
@@ -99,7 +106,10 @@ def _summary(item: ReviewRequest) -> dict[str, Any]:
 @bp.get("/reviews", responses={401: ErrorResponse, 403: ErrorResponse, 422: ErrorResponse})
 @requires("analyst")
 def list_reviews(query: ReviewsQuery) -> Any:
-    """The review queue, soonest due first; filter by status or overdue; page with `next`."""
+    """The review queue (held signups and contests), soonest due first; page with `next`.
+
+    Filter by `status`, `source` (`automated` or `customer`) and `overdue`.
+    """
     runtime: Runtime = current_app.extensions["screening"]
     after = _cursor(query.cursor) if query.cursor else None
     today = datetime.now(UTC).date()
@@ -107,6 +117,7 @@ def list_reviews(query: ReviewsQuery) -> Any:
         items = store.queue(
             session,
             status=query.status,
+            source=query.source,
             overdue_on=today if query.overdue else None,
             limit=query.limit + 1,
             after=after,

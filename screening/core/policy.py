@@ -35,6 +35,7 @@ _TOP_KEYS = {
     "erasure_condition",
     "breach",
     "human_review",
+    "hold_deadline",
     "notifications",
 }
 _REQUIRED_TOP = {
@@ -45,6 +46,7 @@ _REQUIRED_TOP = {
     "fields",
     "retention",
     "breach",
+    "hold_deadline",
 }
 _FIELD_KEYS = {
     "category",
@@ -95,6 +97,7 @@ class Policy:
     minimum_age: int | None
     breach_deadline_hours: int
     review_fields: tuple[str, ...]
+    hold_working_days: int
     fingerprint: str
 
     @property
@@ -208,6 +211,7 @@ def parse_policy(raw: Any, *, fingerprint: str = "", source: str = "policy") -> 
     retention = _parse_retention(raw["retention"], fail)
     minimum_age = _parse_minimum_age(raw.get("minimum_age"), fields, fail)
     review_fields = _parse_human_review(raw.get("human_review"), purposes, bases, fail)
+    hold_working_days = _parse_hold_deadline(raw["hold_deadline"], fail)
     notify = raw.get("notifications")
     if notify is not None:
         if not isinstance(notify, Mapping) or notify.get("field") not in fields:
@@ -228,6 +232,7 @@ def parse_policy(raw: Any, *, fingerprint: str = "", source: str = "policy") -> 
         minimum_age=minimum_age,
         breach_deadline_hours=hours,
         review_fields=review_fields,
+        hold_working_days=hold_working_days,
         fingerprint=fingerprint or hashlib.sha256(repr(raw).encode()).hexdigest(),
     )
 
@@ -294,6 +299,16 @@ def _parse_human_review(raw: Any, purposes: Mapping, bases: Mapping, fail: Any) 
     if not isinstance(fields, Mapping) or not fields:
         raise fail("human_review.fields", "must map each field to its description")
     return tuple(str(f) for f in fields)
+
+
+def _parse_hold_deadline(raw: Any, fail: Any) -> int:
+    """Return the working days within which a person decides on a held signup."""
+    if not isinstance(raw, Mapping) or set(raw) - {"working_days", "assumption", "note"}:
+        raise fail("hold_deadline", "needs working_days (and optionally assumption, note)")
+    days = _positive_int(raw.get("working_days"), "hold_deadline.working_days", fail)
+    if days > 30:
+        raise fail("hold_deadline.working_days", "must be at most 30 (Art. 12(3) allows a month)")
+    return days
 
 
 def _positive_int(value: Any, where: str, fail: Any) -> int:

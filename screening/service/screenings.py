@@ -26,6 +26,7 @@ from screening.core.tokens import new_token, token_hash
 from screening.errors import DuplicateRecord, IdempotencyMismatch
 from screening.runtime import Runtime
 from screening.store import decisions as store
+from screening.store import reviews
 from screening.store.lists import list_signals
 from screening.store.models import Decision
 from screening.store.subjects import is_restricted
@@ -122,7 +123,7 @@ def record_screening(
                 payload,
                 context(runtime, live.rule_set, today=now.date(), scorer=scorer, lookups=lookups),
             )
-            store.insert(
+            row = store.insert(
                 session,
                 _new_decision(
                     runtime,
@@ -139,6 +140,8 @@ def record_screening(
                     contributions=scorer.contributions,
                 ),
             )
+            # A held signup is never recorded without the case that brings it to a person.
+            reviews.open_for_hold(session, row, working_days=runtime.policy.hold_working_days)
     except DuplicateRecord:
         runtime.velocity.undo(counted, decision_id)
         if idempotency_key:

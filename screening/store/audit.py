@@ -88,8 +88,10 @@ NON_PERSONAL: Mapping[str, Mapping[str, str]] = {
         "id": "random id",
         "decision_id": "random id",
         "status": "workflow state",
+        "source": "automated hold or customer contest",
         "received_at": "time",
         "due_by": "date",
+        "contested_at": "time",
         "claimed_by": "analyst key name",
         "claimed_at": "time",
         "resolved_by": "analyst key name",
@@ -124,7 +126,17 @@ NON_PERSONAL: Mapping[str, Mapping[str, str]] = {
     },
 }
 EVENT_DATA_KEYS = frozenset(
-    {"reason", "outcome", "label", "review_request_id", "status", "fields", "request_id", "right"}
+    {
+        "reason",
+        "outcome",
+        "label",
+        "review_request_id",
+        "source",
+        "status",
+        "fields",
+        "request_id",
+        "right",
+    }
 )
 
 

@@ -3,8 +3,9 @@
 A scrubbed decision keeps its non-identifying record (signals, outcome, score,
 reasons, versions) for backtests and training, loses every raw field and every
 pseudonym that could link it back to the person, and says so (``scrubbed_at``
-and a ``scrubbed`` event). A decision with an open review keeps its data until
-the review is resolved. Running it twice does nothing the second time.
+and a ``scrubbed`` event). A decision with an open review case (a held signup
+or a contest) keeps its data until the case is resolved. Running it twice does
+nothing the second time.
 """
 
 from __future__ import annotations
@@ -19,14 +20,11 @@ from sqlalchemy.orm import Session
 from screening.store.decisions import append_event
 from screening.store.models import (
     Decision,
-    DecisionEvent,
     OutboxMessage,
     PersonalData,
     ReviewRequest,
 )
-
-OPENS_REVIEW = "review_requested"
-CLOSES_REVIEW = "review_resolved"
+from screening.store.reviews import OPEN
 
 
 @dataclass(frozen=True)
@@ -38,21 +36,15 @@ class RetentionReport:
 
 
 def open_review_decisions(session: Session, decision_ids: list[str]) -> set[str]:
-    """Return the ids among ``decision_ids`` whose latest review event opened a review."""
+    """Return the ids among ``decision_ids`` with an open review case (held or contested)."""
     if not decision_ids:
         return set()
-    rows = session.execute(
-        select(DecisionEvent.decision_id, DecisionEvent.kind)
-        .where(
-            DecisionEvent.decision_id.in_(decision_ids),
-            DecisionEvent.kind.in_((OPENS_REVIEW, CLOSES_REVIEW)),
+    rows = session.scalars(
+        select(ReviewRequest.decision_id).where(
+            ReviewRequest.decision_id.in_(decision_ids), ReviewRequest.status.in_(OPEN)
         )
-        .order_by(DecisionEvent.decision_id, DecisionEvent.seq)
     )
-    latest: dict[str, str] = {}
-    for decision_id, kind in rows:
-        latest[decision_id] = kind
-    return {d for d, kind in latest.items() if kind == OPENS_REVIEW}
+    return set(rows)
 
 
 def scrub(session: Session, decision: Decision, *, reason: str, at: datetime, actor: str) -> None:

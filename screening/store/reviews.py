@@ -1,8 +1,12 @@
-"""Review requests: open, claim, resolve; each step also appended to the decision's events."""
+"""Review cases: open (held decision or contest), claim, resolve; each step an event.
+
+A case is ``automated`` when screening held the signup (opened in the same
+transaction as the decision) or ``customer`` when a customer contested a
+decline. A customer who contests a held decision joins its automated case.
+"""
 
 from __future__ import annotations
 
-import calendar
 import secrets
 from datetime import UTC, date, datetime
 from typing import Any
@@ -10,20 +14,18 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from screening.core.deadlines import add_working_days, one_month_after
 from screening.core.vocabulary import iso
-from screening.errors import Conflict, NotFound
+from screening.errors import AlreadyResolved, NotContestable, NotFound, ReviewOpen
 from screening.store import outbox
 from screening.store.decisions import append_event
 from screening.store.models import Decision, PersonalData, ReviewRequest
 
 OPEN = ("pending", "in_review")
 STATUSES = ("pending", "in_review", "resolved")
-
-
-def one_month_after(day: date) -> date:
-    """Return the same day next month, or that month's last day (GDPR Art. 12(3))."""
-    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+SOURCES = ("automated", "customer")
+WEBHOOK_EVENT = "review.resolved"
+__all__ = ["one_month_after"]  # re-exported: the Art. 12(3) clock lives in the core
 
 
 def open_request(session: Session, decision_id: str) -> ReviewRequest | None:
@@ -43,7 +45,40 @@ def latest_request(session: Session, decision_id: str) -> ReviewRequest | None:
     return session.scalar(stmt)
 
 
-def create(
+def open_for_hold(
+    session: Session, decision: Decision, *, working_days: int
+) -> ReviewRequest | None:
+    """Open the automated case of a held decision (``review``); None for other outcomes.
+
+    Call it in the transaction that inserts the decision: a held signup is never
+    recorded without the case that brings it to a person. Due ``working_days``
+    working days after the decision (the policy's ``hold_deadline``).
+    """
+    if decision.outcome != "review":
+        return None
+    at = decision.created_at
+    case = ReviewRequest(
+        id=_new_id(),
+        decision_id=decision.id,
+        status="pending",
+        source="automated",
+        received_at=at,
+        due_by=add_working_days(at.astimezone(UTC).date(), working_days),
+    )
+    session.add(case)
+    session.flush()
+    append_event(
+        session,
+        decision.id,
+        "review_opened",
+        {"review_request_id": case.id, "source": "automated"},
+        actor="screening",
+        at=at,
+    )
+    return case
+
+
+def contest(
     session: Session,
     decision: Decision,
     *,
@@ -51,44 +86,66 @@ def create(
     corrections: dict[str, Any] | None,
     now: datetime,
 ) -> ReviewRequest:
-    """Open a review request for ``decision``; queue the 'received' notice.
+    """Record a customer's contest of ``decision``; queue the 'received' notice.
+
+    On a held decision it joins the open automated case; on a decline it opens
+    a ``customer`` case. Either way the case is due one calendar month after the
+    contest (GDPR Art. 12(3)), the date the customer is told.
 
     Raises:
-        Conflict: the decision already has an open request.
+        ReviewOpen: the customer already contested and the case is still open.
+        AlreadyResolved: a person already decided a case of this decision.
+        NotContestable: the decision approved the signup.
     """
     if decision.scrubbed_at is not None:
         raise NotFound("No decision matches this id and token.")
-    if open_request(session, decision.id) is not None:
-        raise Conflict("A review of this decision is already open.")
-    request = ReviewRequest(
-        id=f"rr_{secrets.token_hex(10)}",
-        decision_id=decision.id,
-        status="pending",
-        received_at=now,
-        due_by=one_month_after(now.astimezone(UTC).date()),
-        statement=statement,
-        corrections=corrections or None,
-    )
-    session.add(request)
+    due_by = one_month_after(now.astimezone(UTC).date())
+    case = open_request(session, decision.id)
+    if case is not None:
+        if case.contested_at is not None:
+            raise ReviewOpen("A review of this decision is already open.")
+    elif _resolved_exists(session, decision.id):
+        raise AlreadyResolved("A person has already reviewed this decision.")
+    elif decision.outcome == "approve":
+        raise NotContestable("This decision approved the signup: there is nothing to contest.")
+    else:
+        case = ReviewRequest(
+            id=_new_id(), decision_id=decision.id, source="customer", received_at=now
+        )
+        session.add(case)
+        case.status = "pending"
+    case.statement = statement
+    case.corrections = corrections or None
+    case.contested_at = now
+    case.due_by = due_by
     session.flush()
     append_event(
         session,
         decision.id,
         "review_requested",
-        {"review_request_id": request.id},
+        {"review_request_id": case.id, "source": case.source},
         actor="customer",
         at=now,
     )
-    outbox.queue_for_decision(
-        session, "review_received", decision.id, now=now, due_by=request.due_by
+    outbox.queue_for_decision(session, "review_received", decision.id, now=now, due_by=due_by)
+    return case
+
+
+def _new_id() -> str:
+    return f"rr_{secrets.token_hex(10)}"
+
+
+def _resolved_exists(session: Session, decision_id: str) -> bool:
+    stmt = select(ReviewRequest.id).where(
+        ReviewRequest.decision_id == decision_id, ReviewRequest.status == "resolved"
     )
-    return request
+    return session.scalar(stmt.limit(1)) is not None
 
 
 def claim(session: Session, request_id: str, *, analyst: str, now: datetime) -> ReviewRequest:
     request = _get_for_update(session, request_id)
     if request.status == "resolved":
-        raise Conflict("This review is already resolved.")
+        raise AlreadyResolved("This review is already resolved.")
     request.status = "in_review"
     request.claimed_by = analyst
     request.claimed_at = now
@@ -117,7 +174,7 @@ def resolve(
     """Record a human decision: a new event; the automated outcome is never overwritten."""
     request = _get_for_update(session, request_id)
     if request.status == "resolved":
-        raise Conflict("This review is already resolved.")
+        raise AlreadyResolved("This review is already resolved.")
     request.status = "resolved"
     request.resolved_by = analyst
     request.resolved_at = now
@@ -132,15 +189,18 @@ def resolve(
         session, "review_resolved", request.decision_id, now=now, outcome=outcome
     )
     decision = session.get(Decision, request.decision_id)
-    if notify_host and decision is not None and decision.outcome != outcome:
+    if notify_host and decision is not None:
+        # Every resolution, changed outcome or not: the host waits on held signups too.
         outbox.queue_webhook(
             session,
-            "decision.outcome_changed",
+            WEBHOOK_EVENT,
             {
                 "decision_id": request.decision_id,
                 "review_request_id": request.id,
+                "source": request.source,
                 "automated_outcome": decision.outcome,
                 "outcome": outcome,
+                "outcome_changed": decision.outcome != outcome,
                 "resolved_at": iso(now),
             },
             now=now,
@@ -162,6 +222,7 @@ def queue(
     session: Session,
     *,
     status: str | None,
+    source: str | None = None,
     overdue_on: date | None,
     limit: int,
     after: tuple[date, str] | None,
@@ -170,6 +231,8 @@ def queue(
     stmt = select(ReviewRequest)
     if status:
         stmt = stmt.where(ReviewRequest.status == status)
+    if source:
+        stmt = stmt.where(ReviewRequest.source == source)
     if overdue_on is not None:
         stmt = stmt.where(ReviewRequest.status.in_(OPEN), ReviewRequest.due_by < overdue_on)
     if after is not None:

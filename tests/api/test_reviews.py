@@ -152,7 +152,9 @@ def test_a_bad_token_does_not_reveal_the_decision(client: Any, screen_key: str, 
         )
 
 
-def test_one_open_request_per_decision(client: Any, screen_key: str, analyst_key: str) -> None:
+def test_one_contest_per_decision_and_none_after_a_resolution(
+    client: Any, screen_key: str, analyst_key: str
+) -> None:
     decision = declined(client, screen_key)
     url = f"/v1/decisions/{decision['decision_id']}/review-requests"
     token = auth(decision["contest_token"])
@@ -160,13 +162,16 @@ def test_one_open_request_per_decision(client: Any, screen_key: str, analyst_key
     assert first.status_code == 201
     second = client.post(url, json={"statement": "two"}, headers=token)
     assert second.status_code == 409
+    assert second.get_json()["error"]["code"] == "review_open"
     rid = first.get_json()["review_request_id"]
     client.post(
         f"/v1/reviews/{rid}/resolution",
         json={"outcome": "decline", "note": "n"},
         headers=auth(analyst_key),
     )
-    assert client.post(url, json={"statement": "three"}, headers=token).status_code == 201
+    third = client.post(url, json={"statement": "three"}, headers=token)
+    assert third.status_code == 409
+    assert third.get_json()["error"]["code"] == "already_resolved"
 
 
 @pytest.mark.parametrize(

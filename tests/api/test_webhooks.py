@@ -1,4 +1,4 @@
-"""The optional webhook: a signed callback to the host when a review changes an outcome."""
+"""The optional webhook: a signed callback to the host on every review resolution."""
 
 from __future__ import annotations
 
@@ -11,11 +11,14 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from screening.app import create_app
 from screening.store.keys import create_key
+from screening.store.models import OutboxMessage
 from screening.store.outbox import deliver, dispatcher, webhook_sender
-from tests.helpers import auth, contest, signup
+from tests.conftest import _truncate_all
+from tests.helpers import auth, contest, hold_every_signup, signup
 
 SECRET = "w" * 40
 
@@ -76,11 +79,13 @@ def test_a_changed_outcome_is_called_back_signed_and_retried(
     headers, body = Receiver.calls[-1]
     payload = json.loads(body)
     assert payload == {
-        "event": "decision.outcome_changed",
+        "event": "review.resolved",
         "decision_id": decision["decision_id"],
         "review_request_id": rid,
+        "source": "customer",
         "automated_outcome": "decline",
         "outcome": "approve",
+        "outcome_changed": True,
         "resolved_at": payload["resolved_at"],
     }
     expected = hmac.new(
@@ -91,20 +96,92 @@ def test_a_changed_outcome_is_called_back_signed_and_retried(
     runtime.db.dispose()
 
 
-def test_an_unchanged_outcome_sends_no_webhook(
+def test_the_resolution_of_a_held_signup_is_called_back_signed(
+    settings: dict[str, Any], backend: str, receiver: str
+) -> None:
+    app = create_app({**settings, "webhook_url": receiver, "webhook_secret": SECRET})
+    runtime = app.extensions["screening"]
+    if backend == "postgresql":
+        _truncate_all(settings["database_url"])
+        runtime.prepare(migrate=False)
+    client = app.test_client()
+    with runtime.db.session() as session:
+        _r, screen = create_key(session, ["screen"], name="s")
+        _r, analyst = create_key(session, ["analyst"], name="a")
+    hold_every_signup(runtime)
+    decision = client.post("/v1/screenings", json=signup(), headers=auth(screen)).get_json()
+    assert decision["outcome"] == "review"
+    case = client.get("/v1/reviews", headers=auth(analyst)).get_json()["items"][0]
+    assert case["decision_id"] == decision["decision_id"] and case["source"] == "automated"
+    resolved = client.post(
+        f"/v1/reviews/{case['review_request_id']}/resolution",
+        json={"outcome": "decline", "note": "n"},
+        headers=auth(analyst),
+    )
+    assert resolved.status_code == 200
+    Receiver.fail_first = False
+    try:
+        send = dispatcher({"webhook": webhook_sender(receiver, SECRET)}, lambda _m: None)
+        with runtime.db.session() as session:
+            deliver(session, send, now=datetime.now(UTC))
+    finally:
+        Receiver.fail_first = True
+    assert len(Receiver.calls) == 1
+    headers, body = Receiver.calls[0]
+    payload = json.loads(body)
+    assert payload["event"] == "review.resolved"
+    assert payload["decision_id"] == decision["decision_id"]
+    assert payload["source"] == "automated"
+    assert (payload["automated_outcome"], payload["outcome"]) == ("review", "decline")
+    assert payload["outcome_changed"] is True
+    expected = hmac.new(
+        SECRET.encode(), headers["X-Screening-Timestamp"].encode() + b"." + body, hashlib.sha256
+    ).hexdigest()
+    assert headers["X-Screening-Signature"] == f"sha256={expected}"
+    runtime.db.dispose()
+
+
+def test_a_resolution_that_keeps_a_decline_is_called_back(
+    settings: dict[str, Any], backend: str, receiver: str
+) -> None:
+    app = create_app({**settings, "webhook_url": receiver, "webhook_secret": SECRET})
+    runtime = app.extensions["screening"]
+    if backend == "postgresql":
+        _truncate_all(settings["database_url"])
+        runtime.prepare(migrate=False)
+    client = app.test_client()
+    with runtime.db.session() as session:
+        _r, screen = create_key(session, ["screen"], name="s")
+        _r, analyst = create_key(session, ["analyst"], name="a")
+    decision = client.post(
+        "/v1/screenings", json=signup(email="y@mailinator.com"), headers=auth(screen)
+    ).get_json()
+    assert decision["outcome"] == "decline"
+    rid = contest(client, decision, "mine")
+    client.post(
+        f"/v1/reviews/{rid}/resolution",
+        json={"outcome": "decline", "note": "n"},
+        headers=auth(analyst),
+    )
+    with runtime.db.session() as session:
+        bodies = session.scalars(
+            select(OutboxMessage.body).where(OutboxMessage.kind == "webhook")
+        ).all()
+    assert [json.loads(b)["outcome_changed"] for b in bodies] == [False]
+    assert json.loads(bodies[0])["outcome"] == "decline"
+    runtime.db.dispose()
+
+
+def test_without_a_webhook_url_nothing_is_queued_for_the_host(
     client: Any, runtime: Any, screen_key: str, analyst_key: str
 ) -> None:
-    from sqlalchemy import select
-
-    from screening.store.models import OutboxMessage
-
     decision = client.post(
         "/v1/screenings", json=signup(email="y@mailinator.com"), headers=auth(screen_key)
     ).get_json()
     rid = contest(client, decision, "mine")
     client.post(
         f"/v1/reviews/{rid}/resolution",
-        json={"outcome": "decline", "note": "n"},
+        json={"outcome": "approve", "note": "n"},
         headers=auth(analyst_key),
     )
     with runtime.db.session() as session:

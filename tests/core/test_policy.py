@@ -37,6 +37,7 @@ def test_the_shipped_policy_lists_the_four_groups_and_the_extras() -> None:
     assert policy.derived_facts == ("age.requirement_met",)
     assert policy.minimum_age == 18
     assert policy.breach_deadline_hours == 72
+    assert policy.hold_working_days == 2
     assert set(policy.retention_days) == {"approve", "review", "decline"}
 
 
@@ -54,6 +55,10 @@ def test_the_shipped_policy_lists_the_four_groups_and_the_extras() -> None:
         (lambda d: d.pop("retention"), "retention"),
         (lambda d: d["retention"]["days"].update(approve=-1), "retention.days.approve"),
         (lambda d: d["breach"].update(deadline_hours="soon"), "breach.deadline_hours"),
+        (lambda d: d.pop("hold_deadline"), "hold_deadline"),
+        (lambda d: d["hold_deadline"].update(working_days=0), "hold_deadline.working_days"),
+        (lambda d: d["hold_deadline"].update(working_days=40), "hold_deadline.working_days"),
+        (lambda d: d["hold_deadline"].update(hours=4), "hold_deadline"),
         (
             lambda d: d["fields"]["email"].update(derived=["age.requirement_met"]),
             "fields.email.derived",

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from screening.cli import main
 from screening.cli.model import review_rows
 from screening.core.model.artifact import load
+from tests.helpers import hold_every_signup
 from tests.rights.flows import ANNELIES, BORIS, call, contest_and_resolve, screen
 
 
@@ -31,6 +32,7 @@ def test_synth_writes_a_seeded_labelled_population() -> None:
 def test_labels_leave_out_subjects_who_objected_or_restricted(
     client: Any, runtime: Any, screen_key: str, analyst_key: str, admin_key: str, right: str
 ) -> None:
+    hold_every_signup(runtime)  # both can be contested (an approval cannot)
     theirs = screen(client, screen_key, ANNELIES)
     mine = screen(client, screen_key, BORIS)
     contest_and_resolve(client, analyst_key, theirs, "It is really me.", "Checked the ID.")

@@ -24,7 +24,7 @@ from screening.store.audit import audit_minimisation
 from screening.store.models import Decision
 from screening.store.outbox import deliver
 from screening.store.retention import run_retention
-from tests.helpers import auth, signup
+from tests.helpers import auth, hold_every_signup, signup
 
 MARKERS = {
     "ssn": "MARKER-SSN-7f3a91",
@@ -79,6 +79,7 @@ def logged(caplog: pytest.LogCaptureFixture) -> str:
 
 def run_every_flow(client: Any, runtime: Any, keys: dict[str, str]) -> list[dict[str, Any]]:
     answers = []
+    hold_every_signup(runtime)  # every decision can be contested (an approval cannot)
     for person in PEOPLE:
         body = signup(
             first_name=person["first_name"],

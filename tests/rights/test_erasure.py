@@ -14,6 +14,7 @@ from screening.store.models import Decision, OutboxMessage, ReviewRequest, Veloc
 from screening.store.models.lists import ListChange, ListEntry
 from screening.store.models.rights import RightsRequest, SubjectStatus
 from screening.store.verify import verify_chain
+from tests.helpers import hold_every_signup, restore_rules
 from tests.privacy.test_minimisation import raw_bytes
 from tests.rights.flows import ANNELIES, BORIS, analyst_view, call, screen, set_active
 
@@ -32,7 +33,9 @@ def test_erasure_is_refused_while_services_are_active_then_leaves_no_trace(
     client: Any, runtime: Any, screen_key: str, analyst_key: str, admin_key: str
 ) -> None:
     first = screen(client, screen_key, ANNELIES)
+    live = hold_every_signup(runtime)  # so that the second can be contested
     second = screen(client, screen_key, ANNELIES, address_line2="Bus 4")
+    restore_rules(runtime, live)
     kept = screen(client, screen_key, BORIS)
     contest = client.post(
         f"/v1/decisions/{second['decision_id']}/review-requests",

@@ -165,16 +165,25 @@ class VelocityEvent(Base):
 
 
 class ReviewRequest(Base):
-    """A customer's request for human review of a decision (GDPR Art. 22(3))."""
+    """A review case: a held decision (``automated``) or a customer's contest (``customer``).
+
+    A customer who contests a held decision joins its automated case
+    (``contested_at`` set): one case per decision at a time (GDPR Art. 22(3)).
+    """
 
     __tablename__ = "review_requests"
-    __table_args__ = (Index("ix_review_requests_status_due", "status", "due_by"),)
+    __table_args__ = (
+        Index("ix_review_requests_status_due", "status", "due_by"),
+        Index("ix_review_requests_source_status_due", "source", "status", "due_by"),
+    )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     decision_id: Mapped[str] = mapped_column(ForeignKey("decisions.id"), index=True)
     status: Mapped[str] = mapped_column(String(12))
+    source: Mapped[str] = mapped_column(String(10), default="customer", server_default="customer")
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
     due_by: Mapped[date] = mapped_column(Date)
+    contested_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     # The customer's own words and proposed corrections: personal data, listed in the policy.
     statement: Mapped[str | None] = mapped_column(Text, nullable=True)
     corrections: Mapped[dict[str, Any] | None] = mapped_column(JSONType, nullable=True)

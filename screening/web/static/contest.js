@@ -35,10 +35,19 @@ async function call(method, path, token, body) {
   return { status: response.status, data };
 }
 
-function problem(status) {
+const CONFLICTS = {
+  review_open: "A review of this decision is already open.",
+  already_resolved: "A member of our team has already reviewed this decision.",
+  not_contestable: "Your registration was approved: there is nothing to review.",
+};
+
+function problem(status, data) {
   if (status === 404 || status === 401) return "This link is not valid or has expired.";
   if (status === 429) return "Too many attempts. Please try again in a minute.";
-  if (status === 409) return "A review of this decision is already open.";
+  if (status === 409) {
+    const code = data && data.error && data.error.code;
+    return CONFLICTS[code] || CONFLICTS.review_open;
+  }
   return "Something went wrong. Please try again later.";
 }
 
@@ -55,10 +64,16 @@ function show(view) {
     d.purposes.join(" ")));
   const review = view.review;
   const open = review && review.status !== "resolved";
-  say("review", !review ? "You can ask for a person to review this decision."
-    : open ? "Your request is being handled; we will answer by " + review.due_by + "."
+  const approved = !review && view.automated_outcome === "approve";
+  say("review", approved ? "Your registration was approved."
+    : !review ? "You can ask for a person to review this decision."
+    : open && review.contested ? "Your request is being handled; we will answer by " +
+      review.due_by + "."
+    : open ? "A member of our team will review your registration by " + review.due_by +
+      ". You can add your point of view below."
     : "Your review is complete: " + (OUTCOMES[review.outcome] || review.outcome) + ".");
-  document.getElementById("contest").hidden = Boolean(open);
+  document.getElementById("contest").hidden = Boolean(approved || (open && review.contested) ||
+    (review && !open));
   document.getElementById("decision").hidden = false;
   document.getElementById("status").hidden = true;
 }
@@ -67,7 +82,7 @@ async function load() {
   const { id, token } = params();
   if (!id || !token) return say("status", problem(404), true);
   const { status, data } = await call("GET", "/v1/decisions/" + encodeURIComponent(id), token);
-  if (status !== 200) return say("status", problem(status), true);
+  if (status !== 200) return say("status", problem(status, data), true);
   show(data);
 }
 
@@ -78,7 +93,7 @@ async function contest(event) {
   if (!statement) return;
   const { status, data } = await call(
     "POST", "/v1/decisions/" + encodeURIComponent(id) + "/review-requests", token, { statement });
-  if (status !== 201) return say("sent", problem(status), true);
+  if (status !== 201) return say("sent", problem(status, data), true);
   say("sent", "Thank you. A person will review the decision and answer by " + data.due_by + ".");
   await load();
 }
