@@ -9,6 +9,7 @@ from flask_openapi3 import Info, OpenAPI
 
 from screening import api, logs, web
 from screening.api.errors import validation_error_response
+from screening.api.schemas import ErrorResponse
 from screening.config import Settings, load_settings
 from screening.runtime import Runtime
 
@@ -43,6 +44,7 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> OpenAPI:
         security_schemes={"bearer": {"type": "http", "scheme": "bearer"}},
         doc_prefix="/docs",
         validation_error_status=422,
+        validation_error_model=ErrorResponse,
         validation_error_callback=validation_error_response,
     )
     app.config.update(

@@ -9,7 +9,6 @@ from typing import Annotated, Any
 from flask import current_app, request
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import (
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -20,7 +19,8 @@ from pydantic import (
 
 from screening.api.auth import principal, requires
 from screening.api.errors import pydantic_fields
-from screening.api.schemas import ErrorResponse
+from screening.api.responses import AUTH, BODY, Breach, BreachRegister, answers
+from screening.api.schemas import Instant
 from screening.core.vocabulary import Outcome
 from screening.errors import ValidationFailed
 from screening.runtime import Runtime
@@ -44,9 +44,6 @@ def _report_overdue(state: Any) -> None:
         runtime.gauge_sources.append(store.overdue_gauges)
 
 
-ERRORS: dict[str | int, Any] = {
-    code: ErrorResponse for code in (400, 401, 403, 404, 409, 413, 415, 422)
-}
 Text = Annotated[str, StringConstraints(min_length=1, max_length=5000)]
 
 
@@ -55,8 +52,8 @@ class Window(BaseModel):
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    start: AwareDatetime = Field(alias="from")
-    end: AwareDatetime = Field(alias="to")
+    start: Instant = Field(alias="from")
+    end: Instant = Field(alias="to")
 
 
 class Criteria(BaseModel):
@@ -73,7 +70,7 @@ class Criteria(BaseModel):
 class BreachBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    detected_at: AwareDatetime
+    detected_at: Instant
     nature: Text = Field(description="What happened (no personal data).")
     categories: list[Annotated[str, StringConstraints(max_length=64)]] = Field(
         min_length=1, max_length=20, description="Policy field names of the data concerned."
@@ -98,7 +95,7 @@ class BreachPath(BaseModel):
 class NotifiedBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    notified_at: AwareDatetime | None = Field(default=None, description="Default: now.")
+    notified_at: Instant | None = Field(default=None, description="Default: now.")
 
 
 class BreachesQuery(BaseModel):
@@ -106,7 +103,7 @@ class BreachesQuery(BaseModel):
     limit: Annotated[int, Field(ge=1, le=200)] = 50
 
 
-@bp.post("/breaches", responses={**ERRORS})
+@bp.post("/breaches", responses=answers(201, Breach, *AUTH, *BODY))
 @requires("admin")
 def create_breach(body: BreachBody) -> Any:
     """Record a breach: affected counts, the authority deadline, a draft, customer notices."""
@@ -144,7 +141,7 @@ def create_breach(body: BreachBody) -> Any:
     return answer, 201
 
 
-@bp.get("/breaches", responses={401: ErrorResponse, 403: ErrorResponse, 422: ErrorResponse})
+@bp.get("/breaches", responses=answers(200, BreachRegister, *AUTH, 422))
 @requires("admin")
 def list_breaches(query: BreachesQuery) -> Any:
     """The register, newest detection first; `overdue=true` for those past their deadline."""
@@ -155,7 +152,7 @@ def list_breaches(query: BreachesQuery) -> Any:
         return {"items": [store.view(b, now) for b in rows]}
 
 
-@bp.get("/breaches/<breach_id>", responses={**ERRORS})
+@bp.get("/breaches/<breach_id>", responses=answers(200, Breach, *AUTH, 404, 422))
 @requires("admin")
 def get_breach(path: BreachPath) -> Any:
     """One breach, with its deadline, counts and notification draft."""
@@ -165,7 +162,7 @@ def get_breach(path: BreachPath) -> Any:
         return store.view(store.get(session, path.breach_id), now)
 
 
-@bp.post("/breaches/<breach_id>/notified", responses={**ERRORS})
+@bp.post("/breaches/<breach_id>/notified", responses=answers(200, Breach, *AUTH, *BODY, 404, 409))
 @requires("admin")
 def mark_notified(path: BreachPath) -> Any:
     """Record that the authority was notified (once; 409 if already recorded).

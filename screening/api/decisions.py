@@ -14,7 +14,8 @@ from flask_openapi3 import APIBlueprint, Tag
 
 from screening.api.auth import principal, requires
 from screening.api.ratelimit import limit_customer
-from screening.api.schemas import DecisionPath, ErrorResponse
+from screening.api.responses import AUTH, DecisionView, answers
+from screening.api.schemas import DecisionPath
 from screening.core.tokens import token_matches
 from screening.core.vocabulary import iso
 from screening.errors import NotFound
@@ -46,7 +47,7 @@ def effective_outcome(events: list[Any], automated: str) -> tuple[str, dict[str,
     }
 
 
-@bp.get("/decisions/<decision_id>", responses={401: ErrorResponse, 404: ErrorResponse})
+@bp.get("/decisions/<decision_id>", responses=answers(200, DecisionView, *AUTH, 404, 422, 429))
 @requires("analyst", "screen", contest_token=True)
 def get_decision(path: DecisionPath) -> Any:
     """Read a decision: the customer view (contest token), the full record (scope `analyst`),

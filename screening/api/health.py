@@ -8,18 +8,26 @@ from flask import Response, current_app, redirect
 from flask_openapi3 import APIBlueprint, Tag
 
 from screening import metrics
+from screening.api.responses import (
+    METRICS,
+    REDIRECT,
+    Liveness,
+    OpenAPIDocument,
+    PolicyDocument,
+    Readiness,
+)
 from screening.runtime import Runtime
 
 bp = APIBlueprint("health", __name__, abp_tags=[Tag(name="service")])
 
 
-@bp.get("/healthz")
+@bp.get("/healthz", responses={200: Liveness})
 def healthz() -> Any:
     """Liveness: the process answers (no I/O)."""
     return {"status": "ok"}
 
 
-@bp.get("/readyz")
+@bp.get("/readyz", responses={200: Readiness, 503: Readiness})
 def readyz() -> Any:
     """Readiness: database reachable, rules loaded, policy loaded."""
     runtime: Runtime = current_app.extensions["screening"]
@@ -38,7 +46,7 @@ def readyz() -> Any:
     return {"status": "ready" if ready else "not_ready", "checks": checks}, 200 if ready else 503
 
 
-@bp.get("/metrics")
+@bp.get("/metrics", responses={200: METRICS})
 def metrics_endpoint() -> Any:
     """Prometheus metrics (no personal data in any label)."""
     runtime: Runtime = current_app.extensions["screening"]
@@ -46,20 +54,20 @@ def metrics_endpoint() -> Any:
     return Response(body, content_type=content_type)
 
 
-@bp.get("/v1/policy")
+@bp.get("/v1/policy", responses={200: PolicyDocument})
 def policy() -> Any:
     """The privacy policy the service enforces, as JSON."""
     runtime: Runtime = current_app.extensions["screening"]
     return runtime.policy.to_json()
 
 
-@bp.get("/openapi.json")
+@bp.get("/openapi.json", responses={200: OpenAPIDocument})
 def openapi_json() -> Any:
     """The OpenAPI 3 document."""
     return current_app.api_doc  # type: ignore[attr-defined]
 
 
-@bp.get("/docs")
+@bp.get("/docs", responses={302: REDIRECT})
 def docs() -> Any:
     """Interactive API documentation (Swagger UI from packaged assets)."""
     return redirect("/docs/swagger", code=302)

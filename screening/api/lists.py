@@ -12,10 +12,20 @@ from typing import Annotated, Any, Literal
 
 from flask import current_app
 from flask_openapi3 import APIBlueprint, Tag
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from screening.api.auth import principal, requires
-from screening.api.schemas import Address, error_responses
+from screening.api.responses import (
+    AUTH,
+    BODY,
+    ListChanges,
+    ListEntry,
+    ListMatches,
+    ListPage,
+    RemovedEntry,
+    answers,
+)
+from screening.api.schemas import Address, Instant, RowId
 from screening.core.lists import canonical
 from screening.core.vocabulary import ListName
 from screening.errors import ValidationFailed
@@ -30,7 +40,6 @@ bp = APIBlueprint(
     abp_tags=[Tag(name="lists", description="Block and allow lists")],
     abp_security=[{"bearer": []}],
 )
-ERRORS = error_responses(400, 401, 403, 404, 409, 413, 415, 422)
 Kind = Literal["email", "email_domain", "phone", "address"]
 Value = Annotated[str, StringConstraints(min_length=1, max_length=320)] | Address
 
@@ -40,7 +49,9 @@ class ListsQuery(BaseModel):
     kind: Kind | None = None
     active: bool = Field(default=False, description="Only entries not yet expired.")
     limit: Annotated[int, Field(ge=1, le=500)] = 100
-    after: Annotated[int, Field(ge=0)] | None = Field(default=None, description="Last id seen.")
+    after: Annotated[int, Field(ge=0, le=2**31 - 1)] | None = Field(
+        default=None, description="Last id seen."
+    )
 
 
 class ChangesQuery(BaseModel):
@@ -61,7 +72,7 @@ class EntryBody(BaseModel):
     reason: Annotated[str, StringConstraints(min_length=1, max_length=200)] = Field(
         description="Why it is listed (no personal data: it is shown to every analyst)."
     )
-    expires_at: AwareDatetime | None = None
+    expires_at: Instant | None = None
 
 
 class LookupBody(BaseModel):
@@ -73,7 +84,7 @@ class LookupBody(BaseModel):
 
 
 class EntryPath(BaseModel):
-    entry_id: Annotated[int, Field(ge=1)]
+    entry_id: RowId
 
 
 def _canonical(kind: str, value: Any, country: str | None) -> str:
@@ -86,7 +97,7 @@ def _canonical(kind: str, value: Any, country: str | None) -> str:
         ) from exc
 
 
-@bp.get("/lists", responses={**ERRORS})
+@bp.get("/lists", responses=answers(200, ListPage, *AUTH, 422))
 @requires("analyst", "admin")
 def get_lists(query: ListsQuery) -> Any:
     """List entries by id (domains by name, other values only as pseudonyms)."""
@@ -108,7 +119,7 @@ def get_lists(query: ListsQuery) -> Any:
     return answer
 
 
-@bp.post("/lists/entries", responses={**ERRORS})
+@bp.post("/lists/entries", responses=answers(201, ListEntry, *AUTH, *BODY, 409))
 @requires("admin")
 def add_entry(body: EntryBody) -> Any:
     """Put a value on the block or allow list; the change is recorded with who and when."""
@@ -137,7 +148,7 @@ def add_entry(body: EntryBody) -> Any:
     return answer, 201
 
 
-@bp.delete("/lists/entries/<int:entry_id>", responses={**ERRORS})
+@bp.delete("/lists/entries/<int:entry_id>", responses=answers(200, RemovedEntry, *AUTH, 404, 422))
 @requires("admin")
 def remove_entry(path: EntryPath) -> Any:
     """Take an entry off its list; the change is recorded with who and when."""
@@ -150,7 +161,7 @@ def remove_entry(path: EntryPath) -> Any:
     return {"removed": answer}
 
 
-@bp.post("/lists/lookup", responses={**ERRORS})
+@bp.post("/lists/lookup", responses=answers(200, ListMatches, *AUTH, *BODY))
 @requires("analyst", "admin")
 def lookup(body: LookupBody) -> Any:
     """Tell which lists hold a value (sent in the body, never in the URL)."""
@@ -163,7 +174,7 @@ def lookup(body: LookupBody) -> Any:
     return {"items": items}
 
 
-@bp.get("/lists/changes", responses={**ERRORS})
+@bp.get("/lists/changes", responses=answers(200, ListChanges, *AUTH, 422))
 @requires("analyst", "admin")
 def changes(query: ChangesQuery) -> Any:
     """The append-only log of list changes, newest first."""

@@ -11,15 +11,20 @@ from flask_openapi3 import APIBlueprint, Tag
 from screening.api.auth import principal, requires
 from screening.api.decisions import analyst_view
 from screening.api.ratelimit import limit_customer
+from screening.api.responses import (
+    AUTH,
+    BODY,
+    ReviewCase,
+    ReviewDetail,
+    ReviewQueue,
+    answers,
+)
 from screening.api.schemas import (
     DecisionPath,
-    ErrorResponse,
     ResolutionBody,
-    ReviewCreated,
     ReviewPath,
     ReviewRequestBody,
     ReviewsQuery,
-    error_responses,
 )
 from screening.core.tokens import token_matches
 from screening.core.vocabulary import iso
@@ -36,12 +41,11 @@ bp = APIBlueprint(
     abp_tags=[Tag(name="reviews", description="Contests and the human-review queue")],
     abp_security=[{"bearer": []}],
 )
-ERRORS = error_responses(400, 401, 403, 404, 409, 413, 415, 422, 429)
 
 
 @bp.post(
     "/decisions/<decision_id>/review-requests",
-    responses={201: ReviewCreated, **ERRORS},
+    responses=answers(201, ReviewCase, *AUTH, *BODY, 404, 409, 429),
 )
 @requires("contest", contest_token=True)
 def contest(path: DecisionPath, body: ReviewRequestBody) -> Any:
@@ -103,7 +107,7 @@ def _summary(item: ReviewRequest) -> dict[str, Any]:
     }
 
 
-@bp.get("/reviews", responses={401: ErrorResponse, 403: ErrorResponse, 422: ErrorResponse})
+@bp.get("/reviews", responses=answers(200, ReviewQueue, *AUTH, 422))
 @requires("analyst")
 def list_reviews(query: ReviewsQuery) -> Any:
     """The review queue (held signups and contests), soonest due first; page with `next`.
@@ -138,7 +142,7 @@ def _cursor(text: str) -> tuple[date, str]:
         raise ValidationFailed("cursor is not one this API gave out.") from exc
 
 
-@bp.get("/reviews/<review_request_id>", responses={401: ErrorResponse, 404: ErrorResponse})
+@bp.get("/reviews/<review_request_id>", responses=answers(200, ReviewDetail, *AUTH, 404, 422))
 @requires("analyst")
 def get_review(path: ReviewPath) -> Any:
     """Everything recorded for a review: the decision, its signals and hits, the statement."""
@@ -162,7 +166,10 @@ def get_review(path: ReviewPath) -> Any:
         }
 
 
-@bp.post("/reviews/<review_request_id>/claim", responses={**ERRORS})
+@bp.post(
+    "/reviews/<review_request_id>/claim",
+    responses=answers(200, ReviewCase, *AUTH, *BODY, 404, 409),
+)
 @requires("analyst")
 def claim(path: ReviewPath) -> Any:
     """Take a review request (status becomes `in_review`)."""
@@ -174,7 +181,10 @@ def claim(path: ReviewPath) -> Any:
         return _summary(item)
 
 
-@bp.post("/reviews/<review_request_id>/resolution", responses={**ERRORS})
+@bp.post(
+    "/reviews/<review_request_id>/resolution",
+    responses=answers(200, ReviewCase, *AUTH, *BODY, 404, 409),
+)
 @requires("analyst")
 def resolve(path: ReviewPath, body: ResolutionBody) -> Any:
     """Decide a review (claimed or not): approve or decline, a note, an optional label."""

@@ -13,12 +13,22 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from screening.api.auth import principal, requires
-from screening.api.schemas import (
-    ErrorResponse,
-    ScreeningRequest,
-    ValidationReport,
-    error_responses,
+from screening.api.responses import (
+    AUTH,
+    BODY,
+    BacktestReport,
+    LiveRuleSet,
+    PublishedRuleSet,
+    RuleSetHistory,
+    RuleSetVersionDocument,
+    RuleSetVersionRecord,
+    ShadowReport,
+    SignalCatalogue,
+    Simulation,
+    ValidationAnswer,
+    answers,
 )
+from screening.api.schemas import ScreeningRequest
 from screening.core.rules.backtest import parse_since, shadow_summary
 from screening.core.rules.check import locate
 from screening.core.rules.ruleset import RuleSet, parse_rule_set, parse_rule_text, validate_rule_set
@@ -38,7 +48,6 @@ bp = APIBlueprint(
     abp_tags=[Tag(name="rules", description="Analysts' rule sets")],
     abp_security=[{"bearer": []}],
 )
-ERRORS = error_responses(400, 401, 403, 404, 409, 413, 415, 422)
 # A backtest over HTTP replays at most this many of the window's newest decisions
 # (the CLI has no cap); about 10 s on one core.
 API_BACKTEST_LIMIT = 100_000
@@ -117,7 +126,7 @@ def _refusal(errors: list[dict[str, Any]]) -> str:
     )
 
 
-@bp.get("/rules", responses={401: ErrorResponse, 403: ErrorResponse})
+@bp.get("/rules", responses=answers(200, LiveRuleSet, *AUTH))
 @requires("analyst", "admin")
 def get_rules() -> Any:
     """Return the live rule set in the shape it is written in (it can be sent back)."""
@@ -126,7 +135,7 @@ def get_rules() -> Any:
     return {**live.rule_set.to_document(), "version": live.version}
 
 
-@bp.get("/rules/signals", responses={401: ErrorResponse})
+@bp.get("/rules/signals", responses=answers(200, SignalCatalogue, *AUTH))
 @requires("analyst", "admin")
 def get_signals() -> Any:
     """List every signal rules can read, with its type and meaning."""
@@ -138,7 +147,7 @@ def get_signals() -> Any:
     }
 
 
-@bp.post("/rules/validate", responses={200: ValidationReport, **ERRORS})
+@bp.post("/rules/validate", responses=answers(200, ValidationAnswer, *AUTH, *BODY))
 @requires("analyst", "admin")
 @accepts_yaml
 def validate_rules() -> Any:
@@ -168,7 +177,7 @@ def validate_rules() -> Any:
     }
 
 
-@bp.put("/rules", responses={**ERRORS})
+@bp.put("/rules", responses=answers(201, PublishedRuleSet, *AUTH, *BODY))
 @requires("admin")
 @accepts_yaml
 def put_rules() -> Any:
@@ -188,7 +197,7 @@ def put_rules() -> Any:
     return answer, 201
 
 
-@bp.get("/rules/history", responses={401: ErrorResponse, 403: ErrorResponse})
+@bp.get("/rules/history", responses=answers(200, RuleSetHistory, *AUTH, 422))
 @requires("analyst", "admin")
 def rules_history(query: HistoryQuery) -> Any:
     """List published versions, newest first: author, time, note and what each changed."""
@@ -198,7 +207,10 @@ def rules_history(query: HistoryQuery) -> Any:
     return {"items": items}
 
 
-@bp.get("/rules/versions/<version>", responses={**ERRORS})
+@bp.get(
+    "/rules/versions/<version>",
+    responses=answers(200, RuleSetVersionDocument, *AUTH, 404, 422),
+)
 @requires("analyst", "admin")
 def rules_version(path: VersionPath) -> Any:
     """Return one published version: its record and the rule set itself."""
@@ -210,7 +222,7 @@ def rules_version(path: VersionPath) -> Any:
         return {**store.describe(session, row), "rule_set": store.document_of(row)}
 
 
-@bp.post("/rules/rollback", responses={**ERRORS})
+@bp.post("/rules/rollback", responses=answers(201, RuleSetVersionRecord, *AUTH, *BODY, 404, 409))
 @requires("admin")
 def rollback(body: RollbackBody) -> Any:
     """Make an earlier version live again, by publishing a copy of it as a new version."""
@@ -220,7 +232,7 @@ def rollback(body: RollbackBody) -> Any:
     return answer, 201
 
 
-@bp.get("/rules/shadow", responses={**ERRORS})
+@bp.get("/rules/shadow", responses=answers(200, ShadowReport, *AUTH, 422))
 @requires("analyst", "admin")
 def shadow(query: ShadowQuery) -> Any:
     """Shadow hits since ``since`` (``7d``, ``24h`` or ISO 8601) and the outcomes they imply."""
@@ -234,7 +246,7 @@ def shadow(query: ShadowQuery) -> Any:
     return {"since": iso(since), **report}
 
 
-@bp.post("/rules/backtest", responses={**ERRORS})
+@bp.post("/rules/backtest", responses=answers(200, BacktestReport, *AUTH, *BODY))
 @requires("analyst", "admin")
 @accepts_yaml
 def backtest(query: BacktestQuery) -> Any:
@@ -283,7 +295,7 @@ def backtest(query: BacktestQuery) -> Any:
     }
 
 
-@bp.post("/rules/simulate", responses={**ERRORS})
+@bp.post("/rules/simulate", responses=answers(200, Simulation, *AUTH, *BODY))
 @requires("analyst", "admin")
 def simulate(body: ScreeningRequest) -> Any:
     """Screen one signup against the live rules, recording nothing: every signal and rule result.

@@ -6,14 +6,33 @@ Request models ignore unknown keys: dropping them (and reporting them in
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from screening.core.vocabulary import Outcome
 
 Short = Annotated[str, StringConstraints(max_length=100)]
+
+
+def _in_utc(value: datetime) -> datetime:
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("is outside the years 1 to 9999 in UTC") from None
+
+
+# A time with its offset, in UTC from here on (so no later step overflows near year 1 or 9999).
+Instant = Annotated[AwareDatetime, AfterValidator(_in_utc)]
+# Integer ids as the database stores them (32-bit on PostgreSQL): larger ones cannot exist.
+RowId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 Line = Annotated[str, StringConstraints(max_length=200)]
+
+
+def example(data: Any) -> ConfigDict:
+    """Model config that gives an operation's media type ``data`` as its example."""
+    return ConfigDict(openapi_extra={"example": data})  # type: ignore[typeddict-unknown-key]
 
 
 class _Lenient(BaseModel):
@@ -61,6 +80,27 @@ class Versions(BaseModel):
 
 
 class ScreeningResponse(BaseModel):
+    """The decision on a signup, recorded before this answer was sent."""
+
+    model_config = example(
+        {
+            "decision_id": "dec_019ad7c3f2a04b1c9e2d7f3a",
+            "outcome": "review",
+            "score": 0.41,
+            "reasons": [
+                {
+                    "code": "email_typo_domain",
+                    "field": "email",
+                    "message": "Please check the domain of your email address.",
+                }
+            ],
+            "normalized": {"first_name": "Marie", "email": "marie.dubois@gmial.com"},
+            "discarded_fields": ["ssn"],
+            "contest_token": "KLcY_6LSsX9YTKcH-qTLpy3-mGC0DFdAfPvBxJXctG8",
+            "versions": {"rules": "v3", "model": "risk-2026-11", "policy": "2026-11-25"},
+        }
+    )
+
     decision_id: str
     outcome: Outcome
     score: float = Field(ge=0, le=1)
@@ -85,18 +125,28 @@ class DecisionPath(BaseModel):
 
 
 class ErrorBody(BaseModel):
-    code: str
-    message: str
-    fields: list[dict[str, Any]] | None = None
+    code: str = Field(description="Stable, machine-readable: validation_failed, not_found, ...")
+    message: str = Field(description="For people; never quotes submitted values.")
+    fields: list[dict[str, Any]] | None = Field(
+        default=None,
+        description="What was wrong, per field (`field`, `problem`) or per rule (`rule`, `line`).",
+    )
 
 
 class ErrorResponse(BaseModel):
+    """Every error the service answers: ``{"error": {"code", "message", "fields"?}}``."""
+
+    model_config = example(
+        {
+            "error": {
+                "code": "validation_failed",
+                "message": "Invalid or missing fields: email.",
+                "fields": [{"field": "email", "problem": "Field required"}],
+            }
+        }
+    )
+
     error: ErrorBody
-
-
-def error_responses(*codes: int) -> dict[str | int, Any]:
-    """Return the OpenAPI ``responses`` entries for the error statuses a view can answer."""
-    return {code: ErrorResponse for code in codes}
 
 
 class RuleSetDocument(BaseModel):
@@ -107,12 +157,6 @@ class RuleSetDocument(BaseModel):
     version: str | None = None
     thresholds: dict[str, float] | None = None
     rules: list[dict[str, Any]] | None = None
-
-
-class ValidationReport(BaseModel):
-    valid: bool
-    errors: list[dict[str, Any]]
-    warnings: list[dict[str, Any]]
 
 
 Correction = Annotated[str, StringConstraints(max_length=200)]
@@ -131,12 +175,6 @@ class ReviewRequestBody(BaseModel):
         ]
         | None
     ) = None
-
-
-class ReviewCreated(BaseModel):
-    review_request_id: str
-    status: Literal["pending", "in_review", "resolved"]
-    due_by: str
 
 
 class ReviewPath(BaseModel):

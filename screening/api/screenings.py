@@ -11,11 +11,11 @@ from flask import current_app, request
 from flask_openapi3 import APIBlueprint, Tag
 
 from screening.api.auth import principal, requires
+from screening.api.responses import AUTH, BODY, answers
 from screening.api.schemas import (
     IdempotencyHeader,
     ScreeningRequest,
     ScreeningResponse,
-    error_responses,
 )
 from screening.service.screenings import Recorded, record_screening
 
@@ -26,10 +26,9 @@ bp = APIBlueprint(
     abp_tags=[Tag(name="screenings", description="Screen a signup")],
     abp_security=[{"bearer": []}],
 )
-ERRORS = error_responses(400, 401, 403, 413, 415, 422)
 
 
-@bp.post("/screenings", responses={201: ScreeningResponse, **ERRORS})
+@bp.post("/screenings", responses=answers(201, ScreeningResponse, *AUTH, *BODY))
 @requires("screen")
 def create_screening(body: ScreeningRequest, header: IdempotencyHeader) -> Any:
     """Screen a signup; 201 with the decision, its reasons and the fields to keep."""

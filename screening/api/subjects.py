@@ -12,10 +12,18 @@ from typing import Annotated, Any, Literal
 
 from flask import current_app
 from flask_openapi3 import APIBlueprint, Tag
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 from screening.api.auth import principal, requires
-from screening.api.schemas import ErrorResponse
+from screening.api.responses import (
+    AUTH,
+    BODY,
+    RightsRegister,
+    RightsRequest,
+    SubjectExport,
+    answers,
+)
+from screening.api.schemas import Instant
 from screening.errors import Conflict, ValidationFailed
 from screening.runtime import Runtime
 from screening.service import rights, subjects
@@ -28,7 +36,7 @@ bp = APIBlueprint(
     abp_tags=[Tag(name="subjects", description="Data-subject rights (GDPR Art. 15-21)")],
     abp_security=[{"bearer": []}],
 )
-ERRORS: dict[str | int, Any] = {code: ErrorResponse for code in (400, 401, 403, 409, 413, 415, 422)}
+RECORDED = answers(200, RightsRequest, *AUTH, *BODY)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 Value = Annotated[str, StringConstraints(max_length=320)]
 
@@ -45,7 +53,7 @@ class SubjectBody(BaseModel):
         description="How identity was checked (kept with the request; must not quote the "
         "subject's data).",
     )
-    received_at: AwareDatetime | None = Field(
+    received_at: Instant | None = Field(
         default=None,
         description="When the request reached support (default: now); the answer is due one "
         "calendar month later.",
@@ -100,7 +108,7 @@ def _who(body: SubjectBody) -> dict[str, Any]:
     return {"actor": principal().name, "note": body.operator_note, "received_at": body.received_at}
 
 
-@bp.put("/subjects/account-status", responses={**ERRORS})
+@bp.put("/subjects/account-status", responses=RECORDED)
 @requires("admin")
 def account_status(body: AccountStatusBody) -> Any:
     """Record whether the subject's account has active services (erasure needs none)."""
@@ -112,7 +120,7 @@ def account_status(body: AccountStatusBody) -> Any:
     )
 
 
-@bp.post("/subjects/export", responses={**ERRORS})
+@bp.post("/subjects/export", responses=answers(200, SubjectExport, *AUTH, *BODY))
 @requires("admin")
 def export(body: SubjectBody) -> Any:
     """Access and portability: one JSON document with everything stored about the subject."""
@@ -120,7 +128,7 @@ def export(body: SubjectBody) -> Any:
     return subjects.export(runtime, _subject(body), **_who(body)).result
 
 
-@bp.post("/subjects/erasure", responses={**ERRORS})
+@bp.post("/subjects/erasure", responses=answers(200, RightsRequest, *AUTH, *BODY, 409))
 @requires("admin")
 def erasure(body: SubjectBody) -> Any:
     """Erase the subject's personal data; 409 (recorded) while the account has active services."""
@@ -132,7 +140,7 @@ def erasure(body: SubjectBody) -> Any:
     return _answer(handled)
 
 
-@bp.patch("/subjects", responses={**ERRORS})
+@bp.patch("/subjects", responses=RECORDED)
 @requires("admin")
 def rectification(body: RectificationBody) -> Any:
     """Correct the subject's stored fields (recorded without the old values)."""
@@ -145,21 +153,21 @@ def _flag(body: FlagBody, right: str) -> Any:
     return _answer(subjects.flag(runtime, _subject(body), right, lift=body.lift, **_who(body)))
 
 
-@bp.post("/subjects/restriction", responses={**ERRORS})
+@bp.post("/subjects/restriction", responses=RECORDED)
 @requires("admin")
 def restriction(body: FlagBody) -> Any:
     """Restrict processing (Art. 18): data only stored; out of velocity, backtests, training."""
     return _flag(body, "restriction")
 
 
-@bp.post("/subjects/objection", responses={**ERRORS})
+@bp.post("/subjects/objection", responses=RECORDED)
 @requires("admin")
 def objection(body: FlagBody) -> Any:
     """Record an objection (Art. 21): the subject's data leaves velocity, backtests and training."""
     return _flag(body, "objection")
 
 
-@bp.get("/subjects/requests", responses={401: ErrorResponse, 403: ErrorResponse})
+@bp.get("/subjects/requests", responses=answers(200, RightsRegister, *AUTH, 422))
 @requires("admin")
 def requests(query: RequestsQuery) -> Any:
     """The register of rights requests, newest first; page with `next`."""

@@ -55,7 +55,10 @@ def parse_since(text: str, now: datetime) -> datetime:
     """
     match = _DURATION.match(text)
     if match:
-        return now - timedelta(seconds=int(match.group(1)) * _UNITS[match.group(2)])
+        try:
+            return now - timedelta(seconds=int(match.group(1)) * _UNITS[match.group(2)])
+        except OverflowError:
+            raise ValueError("since reaches back before the year 1") from None
     try:
         if len(text.strip()) == 10:
             day = date.fromisoformat(text.strip())
