@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from werkzeug.serving import make_server
 
 from screening.app import create_app
 from screening.store.keys import create_key
@@ -143,3 +145,13 @@ def analyst_key(runtime: Any) -> str:
 @pytest.fixture
 def admin_key(runtime: Any) -> str:
     return _key(runtime, "admin")
+
+
+@pytest.fixture
+def live_server(app: Any) -> Iterator[str]:
+    """Serve the test app over HTTP on a free local port (browser and client tests)."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()

@@ -9,19 +9,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, g
+from flask import current_app, g, request
 from flask_openapi3 import APIBlueprint, Tag
 
 from screening.api.auth import principal, requires
 from screening.api.ratelimit import limit_customer
 from screening.api.responses import AUTH, DecisionView, answers
-from screening.api.schemas import DecisionPath
+from screening.api.schemas import DecisionPath, DecisionQuery
 from screening.core.tokens import token_matches
 from screening.core.vocabulary import iso
 from screening.errors import NotFound
 from screening.runtime import Runtime
+from screening.service.customer import customer_view, effective_outcome, host_view
 from screening.store import decisions as store
-from screening.store import reviews as review_store
 from screening.store.models import Decision
 
 bp = APIBlueprint(
@@ -33,25 +33,14 @@ bp = APIBlueprint(
 )
 
 
-def effective_outcome(events: list[Any], automated: str) -> tuple[str, dict[str, Any] | None]:
-    """Return the latest human resolution's outcome (if any) and that resolution."""
-    resolution = None
-    for event in events:
-        if event.kind == "review_resolved":
-            resolution = event
-    if resolution is None:
-        return automated, None
-    return resolution.data["outcome"], {
-        "outcome": resolution.data["outcome"],
-        "resolved_at": iso(resolution.created_at),
-    }
-
-
 @bp.get("/decisions/<decision_id>", responses=answers(200, DecisionView, *AUTH, 404, 422, 429))
 @requires("analyst", "screen", contest_token=True)
-def get_decision(path: DecisionPath) -> Any:
+def get_decision(path: DecisionPath, query: DecisionQuery) -> Any:
     """Read a decision: the customer view (contest token), the full record (scope `analyst`),
     or, for the host polling for a human review's result, the effective outcome (scope `screen`).
+
+    The customer view is in the language chosen with ``?language=``, else the one the
+    screening stored, else ``Accept-Language``, else English.
     """
     runtime: Runtime = current_app.extensions["screening"]
     with runtime.db.session() as session:
@@ -61,77 +50,19 @@ def get_decision(path: DecisionPath) -> Any:
             limit_customer(runtime, path.decision_id)
             if decision is None or not token_matches(decision, token):
                 raise NotFound("No decision matches this id and token.")
-            latest = review_store.latest_request(session, decision.id)
-            return customer_view(runtime, decision, store.events(session, decision.id), latest)
+            return customer_view(
+                runtime,
+                session,
+                decision,
+                chosen_language=query.language,
+                accept_language=request.headers.get("Accept-Language"),
+            )
         if decision is None:
             raise NotFound("No decision has this id.")
         if "analyst" not in principal().scopes:
-            latest = review_store.latest_request(session, decision.id)
-            return host_view(decision, store.events(session, decision.id), latest)
+            return host_view(session, decision)
         personal = store.personal_data(session, decision.id)
         return analyst_view(decision, personal, store.events(session, decision.id))
-
-
-def review_summary(review: Any) -> dict[str, Any] | None:
-    """The latest review case of a decision, as the customer and the host may see it."""
-    if review is None:
-        return None
-    return {
-        "review_request_id": review.id,
-        "source": review.source,
-        "status": review.status,
-        "contested": review.contested_at is not None,
-        "due_by": review.due_by.isoformat(),
-        "outcome": review.resolution_outcome,
-    }
-
-
-def host_view(decision: Decision, events: list[Any], review: Any = None) -> dict[str, Any]:
-    """What the host needs to act on a decision: ids, outcomes and the review's state.
-
-    No personal data, no signals or scores: only what the screening answer already told it.
-    """
-    outcome, resolution = effective_outcome(events, decision.outcome)
-    return {
-        "decision_id": decision.id,
-        "decided_at": iso(decision.created_at),
-        "outcome": outcome,
-        "automated_outcome": decision.outcome,
-        "human_review": resolution,
-        "review": review_summary(review),
-        "reasons": [{k: r[k] for k in ("code", "field", "message")} for r in decision.reasons],
-    }
-
-
-def customer_view(
-    runtime: Runtime, decision: Decision, events: list[Any], review: Any = None
-) -> dict[str, Any]:
-    """What the person concerned may see: outcome, plain reasons, data used and their rights."""
-    outcome, resolution = effective_outcome(events, decision.outcome)
-    policy = runtime.policy
-    used = [
-        {
-            "field": name,
-            "purposes": [policy.raw["purposes"][p]["description"] for p in spec.purposes],
-        }
-        for name, spec in policy.fields.items()
-        if spec.storage == "stored"
-    ]
-    return {
-        "decision_id": decision.id,
-        "decided_at": iso(decision.created_at),
-        "outcome": outcome,
-        "automated_outcome": decision.outcome,
-        "automated": True,
-        "human_review": resolution,
-        "reasons": [{k: r[k] for k in ("code", "field", "message")} for r in decision.reasons],
-        "data_used": used,
-        "review": review_summary(review),
-        "your_rights": (
-            "This decision was made automatically. You can state your point of view and ask "
-            "for a person to review it: POST /v1/decisions/{id}/review-requests with this token."
-        ),
-    }
 
 
 def analyst_view(decision: Decision, personal: Any, events: list[Any]) -> dict[str, Any]:

@@ -62,19 +62,33 @@ class CaseSummary(BaseModel):
 
 class DataUse(BaseModel):
     field: str
+    label: str | None = None
     purposes: list[str]
 
 
+class Change(BaseModel):
+    field: str
+    message: str
+
+
+class CustomerHumanReview(HumanReview):
+    note: str | None = None
+
+
 class CustomerView(BaseModel):
-    """What the person concerned may read with their contest token."""
+    """What the person concerned may read with their contest token, in their language."""
 
     decision_id: str
     decided_at: str
+    language: Literal["en", "nl", "fr", "de"]
+    state: Literal["approved", "held", "declined", "under_review", "resolved"]
     outcome: Outcome
     automated_outcome: Outcome
     automated: bool
-    human_review: HumanReview | None
+    human_review: CustomerHumanReview | None
     reasons: list[ReasonOut]
+    what_would_change: list[Change]
+    can_contest: bool
     data_used: list[DataUse]
     review: CaseSummary | None
     your_rights: str

@@ -30,6 +30,7 @@ from screening.core.tokens import token_matches
 from screening.core.vocabulary import iso
 from screening.errors import NotFound, ValidationFailed
 from screening.runtime import Runtime
+from screening.service.customer import screen_corrections
 from screening.store import decisions as decision_store
 from screening.store import reviews as store
 from screening.store.models import ReviewRequest
@@ -69,6 +70,8 @@ def contest(path: DecisionPath, body: ReviewRequestBody) -> Any:
         case = store.contest(
             session, decision, statement=body.statement, corrections=corrections, now=now
         )
+        # Shown to the reviewer beside the original; it changes nothing by itself.
+        case.correction_screening = screen_corrections(runtime, session, decision, corrections)
         answer = _summary(case)
     return answer, 201
 
@@ -157,6 +160,7 @@ def get_review(path: ReviewPath) -> Any:
             **_summary(item),
             "statement": item.statement,
             "corrections": item.corrections,
+            "correction_screening": item.correction_screening,
             "resolution_note": item.resolution_note,
             "decision": analyst_view(
                 decision,

@@ -45,8 +45,9 @@ class Address(_Lenient):
     city: Short
     postal_code: Annotated[str, StringConstraints(max_length=20)] | None = None
     region: Short | None = None
-    country: Annotated[str, StringConstraints(max_length=10)] = Field(
-        description="ISO 3166-1 alpha-2 code, e.g. BE. An unknown code is screened, not refused."
+    country: Annotated[str, StringConstraints(max_length=60)] = Field(
+        description="ISO 3166-1 alpha-2 code, e.g. BE. An unknown code or a country's name "
+        "is screened, not refused (a name gets a suggested code)."
     )
 
 
@@ -64,6 +65,16 @@ class ScreeningRequest(_Lenient):
     )
     external_ref: Annotated[str, StringConstraints(max_length=128)] | None = Field(
         default=None, description="The host's own account id, so rights requests can find it."
+    )
+    language: Annotated[str, StringConstraints(max_length=35)] | None = Field(
+        default=None,
+        description="The customer's language (en, nl, fr, de; nl-BE reads as nl), stored as "
+        "a preference for what they read. Otherwise Accept-Language, then English.",
+    )
+    dry_run: bool = Field(
+        default=False,
+        description="Screen without recording anything (no decision, no velocity): 200 with "
+        "outcome, reasons and suggestions, and no contest token.",
     )
 
 
@@ -94,8 +105,10 @@ class ScreeningResponse(BaseModel):
                     "message": "Please check the domain of your email address.",
                 }
             ],
+            "language": "fr",
             "normalized": {"first_name": "Marie", "email": "marie.dubois@gmial.com"},
             "discarded_fields": ["ssn"],
+            "suggestions": {"email": "marie.dubois@gmail.com"},
             "contest_token": "KLcY_6LSsX9YTKcH-qTLpy3-mGC0DFdAfPvBxJXctG8",
             "versions": {"rules": "v3", "model": "risk-2026-11", "policy": "2026-11-25"},
         }
@@ -104,11 +117,51 @@ class ScreeningResponse(BaseModel):
     decision_id: str
     outcome: Outcome
     score: float = Field(ge=0, le=1)
+    language: Literal["en", "nl", "fr", "de"]
     reasons: list[ReasonOut]
     normalized: dict[str, Any]
     discarded_fields: list[str]
+    suggestions: dict[str, str] = Field(
+        description="field -> suggested value for a correctable mistake, e.g. a mail domain typo"
+    )
     contest_token: str
     versions: Versions
+
+
+class DryRunResponse(BaseModel):
+    """``dry_run: true``: the screening as it would be, with nothing recorded and no token."""
+
+    model_config = example(
+        {
+            "dry_run": True,
+            "outcome": "approve",
+            "score": 0.02,
+            "language": "nl",
+            "reasons": [],
+            "normalized": {"first_name": "Maria", "email": "maria.janssens@gmial.com"},
+            "discarded_fields": [],
+            "suggestions": {"email": "maria.janssens@gmail.com"},
+            "versions": {"rules": "v3", "model": "risk-2026-11", "policy": "2026-12-01"},
+        }
+    )
+
+    dry_run: Literal[True]
+    outcome: Outcome
+    score: float = Field(ge=0, le=1)
+    language: Literal["en", "nl", "fr", "de"]
+    reasons: list[ReasonOut]
+    normalized: dict[str, Any]
+    discarded_fields: list[str]
+    suggestions: dict[str, str]
+    versions: Versions
+
+
+class DecisionQuery(BaseModel):
+    language: Annotated[str, StringConstraints(max_length=35)] | None = Field(
+        default=None,
+        description="Customer view only: the language the person chose on the page "
+        "(before the stored preference and Accept-Language).",
+    )
 
 
 class IdempotencyHeader(BaseModel):

@@ -13,10 +13,14 @@ from flask_openapi3 import APIBlueprint, Tag
 from screening.api.auth import principal, requires
 from screening.api.responses import AUTH, BODY, answers
 from screening.api.schemas import (
+    DryRunResponse,
     IdempotencyHeader,
     ScreeningRequest,
     ScreeningResponse,
 )
+from screening.core import i18n
+from screening.core.checks.suggestions import suggestions
+from screening.service.dry_run import dry_run
 from screening.service.screenings import Recorded, record_screening
 
 bp = APIBlueprint(
@@ -28,15 +32,21 @@ bp = APIBlueprint(
 )
 
 
-@bp.post("/screenings", responses=answers(201, ScreeningResponse, *AUTH, *BODY))
+@bp.post(
+    "/screenings", responses={200: DryRunResponse, **answers(201, ScreeningResponse, *AUTH, *BODY)}
+)
 @requires("screen")
 def create_screening(body: ScreeningRequest, header: IdempotencyHeader) -> Any:
     """Screen a signup; 201 with the decision, its reasons and the fields to keep."""
     # The raw object, not ``body``: fields the policy does not list must be seen to be
     # reported as discarded. ``body`` proved its shape; the guard parsed it once.
+    raw = {k: v for k, v in (request.get_json(silent=True) or {}).items() if k != "dry_run"}
+    if body.dry_run:  # live validation as the person types: nothing is recorded
+        language = request.headers.get("Accept-Language")
+        return dry_run(current_app.extensions["screening"], raw, accept_language=language), 200
     recorded = record_screening(
         current_app.extensions["screening"],
-        request.get_json(silent=True) or {},
+        raw,
         api_key_id=principal().key_id,
         idempotency_key=header.idempotency_key,
     )
@@ -47,13 +57,19 @@ def create_screening(body: ScreeningRequest, header: IdempotencyHeader) -> Any:
 def render(recorded: Recorded) -> dict[str, Any]:
     """Return the answer to the signup form."""
     rules, model, policy = recorded.versions
+    language = i18n.choose(
+        recorded.normalized.get("language"),
+        accept_language=request.headers.get("Accept-Language"),
+    )
     return {
         "decision_id": recorded.decision_id,
         "outcome": recorded.outcome,
         "score": recorded.score,
-        "reasons": [{k: r[k] for k in ("code", "field", "message")} for r in recorded.reasons],
+        "language": language,
+        "reasons": i18n.translate_reasons(language, recorded.reasons),
         "normalized": recorded.normalized,
         "discarded_fields": recorded.discarded,
+        "suggestions": suggestions(recorded.normalized),
         "contest_token": recorded.contest_token,
         "versions": {"rules": rules, "model": model, "policy": policy},
     }

@@ -20,6 +20,7 @@ from screening.core.checks.emails import DomainResolver, check_email
 from screening.core.checks.names import check_name, forget_parts
 from screening.core.checks.phones import check_phone
 from screening.core.decide import AutomatedDecision, decide
+from screening.core.language import supported
 from screening.core.policy import Policy
 from screening.core.rules.ruleset import Evaluation, RuleSet
 from screening.core.signals import CATALOGUE
@@ -166,6 +167,7 @@ def run_checks(
         phone=phone.normalized if "phone" in kept else None,
         address=Address.of(addr.normalized) if "address" in kept else None,
         external_ref=external_ref.strip() if isinstance(external_ref, str) else None,
+        language=supported(kept.get("language")),
     )
 
     derived: dict[str, bool] = {}

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 ADDRESS_KEYS = ("line1", "line2", "city", "postal_code", "region", "country")
-FIELDS = ("first_name", "last_name", "email", "phone", "address", "external_ref")
+FIELDS = ("first_name", "last_name", "email", "phone", "address", "external_ref", "language")
 
 
 class _Present(Mapping[str, Any]):
@@ -69,6 +69,8 @@ class Signup(_Present):
     phone: str | None = None
     address: Address | None = None
     external_ref: str | None = None
+    # The customer's language (en, nl, fr, de) for what they read.
+    language: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """Return the fields in the request's shape (what the host stores instead)."""

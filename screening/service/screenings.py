@@ -32,7 +32,15 @@ from screening.store.models import Decision
 from screening.store.subjects import is_restricted
 
 log = logging.getLogger("screening.screenings")
-PERSONAL_FIELDS = ("first_name", "last_name", "email", "phone", "address", "external_ref")
+PERSONAL_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "address",
+    "external_ref",
+    "language",
+)
 
 
 @dataclass(frozen=True)

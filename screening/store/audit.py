@@ -98,6 +98,8 @@ NON_PERSONAL: Mapping[str, Mapping[str, str]] = {
         "resolved_at": "time",
         "resolution_outcome": "decision",
         "label": "fraud or legitimate",
+        "correction_screening": "outcome and reason codes of the corrections, screened in "
+        "simulation (no field values)",
     },
     "outbox": {
         "id": "number",

@@ -20,10 +20,11 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from screening.core import i18n
+from screening.core.i18n import messages
 from screening.core.policy import Policy
 from screening.core.vocabulary import iso
 from screening.errors import Conflict, NotFound, ValidationFailed
-from screening.store import outbox
 from screening.store.models import Decision, OutboxMessage, PersonalData
 from screening.store.models.rights import Breach
 
@@ -179,8 +180,7 @@ def create(
         draft="",
     )
     if notify_subjects:
-        details = notice_details(policy, breach)
-        _queue_notices(session, found.notify.values(), details, now)
+        _queue_notices(session, found.notify.values(), policy, breach, now)
         breach.notices_queued = len(found.notify)
     breach.draft = draft(policy, breach)
     session.add(breach)
@@ -189,28 +189,48 @@ def create(
 
 
 def _queue_notices(
-    session: Session, targets: Iterable[tuple[str, str]], details: str, now: datetime
+    session: Session,
+    targets: Iterable[tuple[str, str]],
+    policy: Policy,
+    breach: Breach,
+    now: datetime,
 ) -> None:
-    """Queue one ``breach_notice`` per (decision id, email), inserted in bulk.
+    """Queue one ``breach_notice`` per (decision id, email), in the customer's language.
 
     A breach can reach every customer; one ORM flush per notice took about
     1 ms each (bench/rights.py), so the rows go in as one executemany.
     """
-    subject, template = outbox.TEMPLATES["breach_notice"]
-    rows = [
-        {
-            "kind": "breach_notice",
-            "decision_id": decision_id,
-            "recipient": email,
-            "subject": subject,
-            "body": template.format(decision_id=decision_id, details=details, outcome_text=""),
-            "status": "pending",
-            "attempts": 0,
-            "next_attempt_at": now,
-            "created_at": now,
-        }
-        for decision_id, email in targets
-    ]
+    targets = list(targets)
+    ids = [decision_id for decision_id, _email in targets]
+    languages: dict[str, str | None] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        rows_found = session.execute(
+            select(PersonalData.decision_id, PersonalData.language).where(
+                PersonalData.decision_id.in_(chunk)
+            )
+        )
+        languages.update((row[0], row[1]) for row in rows_found)
+    texts: dict[str, str] = {}
+    rows = []
+    for decision_id, email in targets:
+        language = i18n.choose(languages.get(decision_id))
+        if language not in texts:
+            texts[language] = notice_details(policy, breach, language)
+        subject, body = i18n.notice(language, "breach_notice", details=texts[language])
+        rows.append(
+            {
+                "kind": "breach_notice",
+                "decision_id": decision_id,
+                "recipient": email,
+                "subject": subject,
+                "body": body,
+                "status": "pending",
+                "attempts": 0,
+                "next_attempt_at": now,
+                "created_at": now,
+            }
+        )
     if rows:
         session.execute(insert(OutboxMessage), rows)
 
@@ -283,14 +303,33 @@ def view(breach: Breach, now: datetime) -> dict[str, Any]:
     }
 
 
-def notice_details(policy: Policy, breach: Breach) -> str:
-    """The part of a customer's breach notice that describes this breach (no personal data)."""
+def notice_details(policy: Policy, breach: Breach, language: str = i18n.DEFAULT) -> str:
+    """The part of a customer's breach notice that describes this breach (no personal data).
+
+    The frame is in ``language``; what happened and the measures are the register's text.
+    """
+    lines = messages.BREACH_LINES
+
+    def line(key: str, **values: Any) -> str:
+        return i18n.gettext(language, lines[key], **values) + "\n"
+
+    labels = ", ".join(
+        i18n.gettext(language, messages.FIELD_LABELS[c]) if c in messages.FIELD_LABELS else c
+        for c in breach.categories
+    )
     return (
-        f"Reference: {breach.id}. Detected on {iso(breach.detected_at)}.\n"
-        f"What happened: {breach.nature}\n"
-        f"Data concerned: {', '.join(_label(policy, c) for c in breach.categories)}.\n"
-        f"What we are doing about it: {breach.measures or 'we are investigating the incident.'}\n"
-        f"Questions: contact our {_dpo(policy)}.\n"
+        line(
+            "reference",
+            reference=breach.id,
+            detected_at=i18n.date_text(language, breach.detected_at),
+        )
+        + line("nature", nature=breach.nature)
+        + line("categories", categories=labels)
+        + line(
+            "measures",
+            measures=breach.measures or i18n.gettext(language, lines["investigating"]),
+        )
+        + line("questions", dpo=_dpo(policy))
     )
 
 

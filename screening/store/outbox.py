@@ -13,7 +13,7 @@ import json
 import smtplib
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
@@ -22,43 +22,32 @@ from urllib.parse import unquote, urlsplit
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from screening.core import i18n
+from screening.core.i18n import messages
 from screening.store.models import OutboxMessage, PersonalData
 
 MAX_BACKOFF = timedelta(hours=6)
 STALE_SENDING = timedelta(minutes=10)
 
-TEMPLATES: dict[str, tuple[str, str]] = {
-    "review_received": (
-        "We received your request for a human review",
-        "We received your request for a person to review our decision {decision_id}.\n"
-        "A member of our team will look at it and reply by {due_by} at the latest.\n",
-    ),
-    "review_resolved": (
-        "Your review has been decided",
-        "A member of our team has reviewed decision {decision_id}.\n"
-        "Their decision: {outcome_text}.\n"
-        "You can read it with the link and token you received at registration.\n",
-    ),
-    "breach_notice": (
-        "Important: a security incident concerning your data",
-        "We are writing to tell you about a security incident that may concern your data.\n\n"
-        "{details}\n",
-    ),
-}
-OUTCOME_TEXT = {
-    "approve": "your registration is approved",
-    "decline": "your registration is declined",
-}
+# The English texts; each notice goes out in the customer's language (screening.core.i18n).
+TEMPLATES: Mapping[str, tuple[str, str]] = messages.NOTICES
+OUTCOME_TEXT: Mapping[str, str] = messages.OUTCOME_TEXT
 
 
 def queue_for_decision(
     session: Session, kind: str, decision_id: str, *, now: datetime, **facts: Any
 ) -> OutboxMessage | None:
-    """Queue a notice to the person behind ``decision_id`` (None if no email is kept)."""
+    """Queue a notice to the person behind ``decision_id``, in their language.
+
+    Returns None when no email is kept.
+    """
     personal = session.get(PersonalData, decision_id)
     if personal is None or not personal.email:
         return None
-    return queue(session, kind, personal.email, decision_id=decision_id, now=now, **facts)
+    language = i18n.choose(personal.language)
+    return queue(
+        session, kind, personal.email, decision_id=decision_id, now=now, language=language, **facts
+    )
 
 
 def queue_webhook(
@@ -120,13 +109,17 @@ def queue(
     *,
     decision_id: str | None,
     now: datetime,
+    language: str = i18n.DEFAULT,
     **facts: Any,
 ) -> OutboxMessage:
-    subject, template = TEMPLATES[kind]
-    values = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in facts.items()}
+    """Queue notice ``kind`` to ``recipient``, written in ``language``."""
+    values = {
+        k: (i18n.date_text(language, v) if isinstance(v, date) else v) for k, v in facts.items()
+    }
     values["decision_id"] = decision_id or ""
-    values["outcome_text"] = OUTCOME_TEXT.get(str(facts.get("outcome")), "")
-    return _add(session, kind, decision_id, recipient, subject, template.format(**values), now)
+    values["outcome_text"] = i18n.outcome_text(language, str(facts.get("outcome")))
+    subject, body = i18n.notice(language, kind, **values)
+    return _add(session, kind, decision_id, recipient, subject, body, now)
 
 
 def _add(

@@ -26,7 +26,7 @@ from screening.store.models.rights import RightsRequest
 from screening.store.subjects import Records, request_view, requests_of, statuses
 
 SCHEMA = "screening.subject-export/1"
-_PERSONAL = ("first_name", "last_name", "email", "phone", "address", "external_ref")
+_PERSONAL = ("first_name", "last_name", "email", "phone", "address", "external_ref", "language")
 
 
 def build(

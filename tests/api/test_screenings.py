@@ -37,6 +37,8 @@ def test_screening_answers_the_contract(client: Any, screen_key: str, runtime: A
         "reasons",
         "normalized",
         "discarded_fields",
+        "suggestions",
+        "language",
         "contest_token",
         "versions",
     }

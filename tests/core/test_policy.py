@@ -32,7 +32,9 @@ def test_the_shipped_policy_lists_the_four_groups_and_the_extras() -> None:
         "phone",
         "address",
         "external_ref",
+        "language",
     }
+    assert policy.fields["language"].purposes == ("communication_language",)
     assert policy.transient_fields == ("date_of_birth",)
     assert policy.derived_facts == ("age.requirement_met",)
     assert policy.minimum_age == 18

@@ -132,6 +132,8 @@ class PersonalData(Base):
     phone: Mapped[str | None] = mapped_column(String(64), nullable=True)
     address: Mapped[dict[str, Any] | None] = mapped_column(JSONType, nullable=True)
     external_ref: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # The customer's language (en, nl, fr, de) for what they read; the policy lists it.
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)
 
 
 class DecisionEvent(Base):
@@ -187,6 +189,8 @@ class ReviewRequest(Base):
     # The customer's own words and proposed corrections: personal data, listed in the policy.
     statement: Mapped[str | None] = mapped_column(Text, nullable=True)
     corrections: Mapped[dict[str, Any] | None] = mapped_column(JSONType, nullable=True)
+    # The corrections screened in simulation: outcome and reason codes, no field values.
+    correction_screening: Mapped[dict[str, Any] | None] = mapped_column(JSONType, nullable=True)
     claimed_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     resolved_by: Mapped[str | None] = mapped_column(String(100), nullable=True)

@@ -1,24 +1,50 @@
 // The customer's contest page. The decision id and token come from the URL
 // fragment (never sent to a server) and travel only as a Bearer credential.
+// Texts come translated from the page itself (the #messages data block).
 "use strict";
 
-const OUTCOMES = { approve: "approved", review: "held for a review by our team", decline: "declined" };
+const T = JSON.parse(document.getElementById("messages").textContent);
+const LANG = document.documentElement.lang;
+
+function t(key, values) {
+  let text = T[key] || key;
+  for (const [name, value] of Object.entries(values || {})) {
+    text = text.split("{" + name + "}").join(value);
+  }
+  return text;
+}
 
 function params() {
   const values = new URLSearchParams(window.location.hash.slice(1));
   return { id: values.get("decision") || "", token: values.get("token") || "" };
 }
 
+function chosenLanguage() {
+  return new URLSearchParams(window.location.search).get("lang");
+}
+
+function day(iso) {
+  try {
+    return new Intl.DateTimeFormat(LANG + "-BE", { dateStyle: "long", timeZone: "UTC" })
+      .format(new Date(iso + "T00:00:00Z"));
+  } catch (error) {
+    return iso;
+  }
+}
+
+function element(id) {
+  return document.getElementById(id);
+}
+
 function say(id, text, isError) {
-  const element = document.getElementById(id);
-  element.textContent = text;
-  element.hidden = false;
-  element.classList.toggle("error", Boolean(isError));
+  const node = element(id);
+  node.textContent = text;
+  node.hidden = false;
+  node.classList.toggle("error", Boolean(isError));
 }
 
 function list(id, items) {
-  const element = document.getElementById(id);
-  element.replaceChildren(...items.map((text) => {
+  element(id).replaceChildren(...items.map((text) => {
     const item = document.createElement("li");
     item.textContent = text;
     return item;
@@ -35,70 +61,125 @@ async function call(method, path, token, body) {
   return { status: response.status, data };
 }
 
-const CONFLICTS = {
-  review_open: "A review of this decision is already open.",
-  already_resolved: "A member of our team has already reviewed this decision.",
-  not_contestable: "Your registration was approved: there is nothing to review.",
-};
+function problem(status) {
+  if (status === 429) return t("problem.429");
+  if (status === 409) return t("problem.409");
+  return t("problem.other");
+}
 
-function problem(status, data) {
-  if (status === 404 || status === 401) return "This link is not valid or has expired.";
-  if (status === 429) return "Too many attempts. Please try again in a minute.";
-  if (status === 409) {
-    const code = data && data.error && data.error.code;
-    return CONFLICTS[code] || CONFLICTS.review_open;
-  }
-  return "Something went wrong. Please try again later.";
+function gone() {
+  const box = element("state");
+  box.dataset.state = "gone";
+  say("state-title", t("state.gone.title"));
+  say("state-text", t("state.gone.text"));
+  element("automated").hidden = true;
+  for (const id of ["why", "change", "contest", "human"]) element(id).hidden = true;
+  element("used-title").parentElement.hidden = true;
+  element("decision").hidden = false;
+  element("status").hidden = true;
 }
 
 function show(view) {
-  document.getElementById("outcome").textContent = OUTCOMES[view.outcome] || view.outcome;
-  const human = view.human_review;
-  say("automated", human
-    ? "A member of our team reviewed the automated decision (" +
-      (OUTCOMES[view.automated_outcome] || view.automated_outcome) + ")."
-    : "This decision was made automatically.");
-  list("reasons", view.reasons.length ? view.reasons.map((r) => r.message)
-    : ["No problem was found with your details."]);
-  list("data-used", view.data_used.map((d) => d.field.replace("_", " ") + ": " +
-    d.purposes.join(" ")));
-  const review = view.review;
-  const open = review && review.status !== "resolved";
-  const approved = !review && view.automated_outcome === "approve";
-  say("review", approved ? "Your registration was approved."
-    : !review ? "You can ask for a person to review this decision."
-    : open && review.contested ? "Your request is being handled; we will answer by " +
-      review.due_by + "."
-    : open ? "A member of our team will review your registration by " + review.due_by +
-      ". You can add your point of view below."
-    : "Your review is complete: " + (OUTCOMES[review.outcome] || review.outcome) + ".");
-  document.getElementById("contest").hidden = Boolean(approved || (open && review.contested) ||
-    (review && !open));
-  document.getElementById("decision").hidden = false;
-  document.getElementById("status").hidden = true;
+  const state = view.state;
+  element("state").dataset.state = state;
+  element("state").dataset.outcome = view.outcome;
+  const dueBy = view.review ? day(view.review.due_by) : "";
+  say("state-title", t("state." + state + ".title"));
+  say("state-text", t("state." + state + ".text",
+    { due_by: dueBy, outcome: t("outcome." + view.outcome) }));
+  say("automated", view.human_review
+    ? t("human", { automated: t("outcome." + view.automated_outcome) })
+    : t("automated"));
+
+  const human = element("human");
+  human.hidden = !view.human_review;
+  if (view.human_review) say("human-note", view.human_review.note || t("no_note"));
+
+  // After a person decided, the automated reasons are history: the note says why.
+  element("why").hidden = state === "resolved";
+  list("reasons", view.reasons.length ? view.reasons.map((r) => r.message) : [t("no_reasons")]);
+
+  const changes = view.what_would_change || [];
+  element("change").hidden = changes.length === 0;
+  list("changes", changes.map((c) => c.message));
+
+  const form = element("contest");
+  form.hidden = !view.can_contest;
+  const fields = new Set(changes.map((c) => c.field));
+  for (const fieldset of form.querySelectorAll("fieldset[data-field]")) {
+    fieldset.hidden = !fields.has(fieldset.dataset.field);
+    for (const input of fieldset.querySelectorAll("input")) input.disabled = fieldset.hidden;
+  }
+  element("corrections").hidden = fields.size === 0 || !view.can_contest;
+
+  element("data-used").replaceChildren(...view.data_used.map((d) => {
+    const item = document.createElement("li");
+    const label = document.createElement("strong");
+    label.textContent = d.label.charAt(0).toLocaleUpperCase(LANG) + d.label.slice(1);
+    const purposes = document.createElement("span");
+    purposes.textContent = d.purposes.join(" ");
+    item.append(label, document.createElement("br"), purposes);
+    return item;
+  }));
+  element("used-title").parentElement.hidden = false;
+  element("decision").hidden = false;
+  element("status").hidden = true;
 }
 
 async function load() {
   const { id, token } = params();
-  if (!id || !token) return say("status", problem(404), true);
-  const { status, data } = await call("GET", "/v1/decisions/" + encodeURIComponent(id), token);
-  if (status !== 200) return say("status", problem(status, data), true);
+  if (!id || !token) return gone();
+  const chosen = chosenLanguage();
+  const query = chosen ? "?language=" + encodeURIComponent(chosen) : "";
+  const { status, data } = await call(
+    "GET", "/v1/decisions/" + encodeURIComponent(id) + query, token);
+  if (status === 404 || status === 401) return gone();
+  if (status !== 200) return say("status", problem(status), true);
+  if (!chosen && data.language && data.language !== LANG) {
+    // The person chose this language at registration: show the page in it.
+    window.location.replace("?lang=" + data.language + window.location.hash);
+    return;
+  }
   show(data);
+}
+
+function corrections(form) {
+  const out = {};
+  for (const input of form.querySelectorAll("fieldset:not([hidden]) input")) {
+    const value = input.value.trim();
+    if (!value) continue;
+    const [name, sub] = input.name.split(".");
+    if (sub) {
+      out[name] = out[name] || {};
+      out[name][sub] = value;
+    } else {
+      out[name] = value;
+    }
+  }
+  return out;
 }
 
 async function contest(event) {
   event.preventDefault();
+  const form = event.target;
   const { id, token } = params();
-  const statement = document.getElementById("statement").value.trim();
+  const statement = element("statement").value.trim();
   if (!statement) return;
+  const body = { statement };
+  const corrected = corrections(form);
+  if (Object.keys(corrected).length) body.corrections = corrected;
   const { status, data } = await call(
-    "POST", "/v1/decisions/" + encodeURIComponent(id) + "/review-requests", token, { statement });
-  if (status !== 201) return say("sent", problem(status, data), true);
-  say("sent", "Thank you. A person will review the decision and answer by " + data.due_by + ".");
+    "POST", "/v1/decisions/" + encodeURIComponent(id) + "/review-requests", token, body);
+  if (status !== 201) return say("sent", problem(status), true);
+  say("sent", t("sent", { due_by: day(data.due_by) }));
   await load();
 }
 
 document.addEventListener("DOMContentLoaded", () => {
-  document.getElementById("contest").addEventListener("submit", contest);
+  for (const link of document.querySelectorAll("a[data-lang]")) {
+    link.href = "?lang=" + link.dataset.lang + window.location.hash;
+  }
+  element("contest").addEventListener("submit", contest);
+  window.addEventListener("hashchange", load);  // another contest link opened in this tab
   load();
 });
