@@ -59,7 +59,8 @@ def get_decision(path: DecisionPath) -> Any:
         token = g.get("contest_token")
         if token is not None:
             limit_customer(runtime, path.decision_id)
-            if decision is None or not token_matches(decision, token):
+            tokens = store.contest_token_hashes(session, path.decision_id)
+            if not token_matches(tokens, token) or decision is None or decision.scrubbed_at:
                 raise NotFound("No decision matches this id and token.")
             latest = review_store.latest_request(session, decision.id)
             return customer_view(runtime, decision, store.events(session, decision.id), latest)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from screening.store.decisions import append_event
 from screening.store.models import (
+    ContestToken,
     Decision,
     OutboxMessage,
     PersonalData,
@@ -51,7 +52,8 @@ def scrub(session: Session, decision: Decision, *, reason: str, at: datetime, ac
     """Remove a decision's personal data and linking pseudonyms; record that it happened.
 
     That is its minimised fields, the customer's statements and corrections and
-    the analysts' notes on its reviews, and the recipient of its notices.
+    the analysts' notes on its reviews, the recipient of its notices, its contest
+    tokens and the names of the fields dropped from its request.
     """
     session.execute(delete(PersonalData).where(PersonalData.decision_id == decision.id))
     session.execute(
@@ -69,8 +71,10 @@ def scrub(session: Session, decision: Decision, *, reason: str, at: datetime, ac
     decision.email_hmac = None
     decision.external_ref_hmac = None
     decision.request_hmac = None
-    # The contest token lives as long as the decision's data: no hash matches "".
-    decision.contest_token_hash = ""
+    # Contest tokens live as long as the decision's data.
+    session.execute(delete(ContestToken).where(ContestToken.decision_id == decision.id))
+    # Names of dropped fields can carry personal data in the key ("jan@x.be": ...).
+    decision.discarded_fields = []
     decision.scrubbed_at = at
     append_event(session, decision.id, "scrubbed", {"reason": reason}, actor=actor, at=at)
 
