@@ -44,7 +44,8 @@ def outbox_send(loop: bool, interval: float) -> None:
     import time
     from datetime import UTC, datetime
 
-    from screening.store.outbox import deliver, dispatcher, smtp_sender, webhook_sender
+    from screening.service.notifier import dispatcher, smtp_sender, webhook_sender
+    from screening.store.outbox import deliver
 
     settings = _settings()
     database = _database()

@@ -1,23 +1,17 @@
 """The outbox: customer notices written in the same transaction as what caused them.
 
-A sender delivers them later (SMTP where configured), retrying failures with
-exponential backoff; a notice is never deleted by delivery, only marked sent.
+A sender (:mod:`screening.service.notifier`: SMTP, the host's webhook) delivers
+them later, retrying failures with exponential backoff; a notice is never deleted
+by delivery, only marked sent.
 Bodies are fixed texts with ids, dates and outcomes: no names, no addresses.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
-import smtplib
-import time
-import urllib.request
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from email.message import EmailMessage
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -69,50 +63,6 @@ def queue_webhook(
     return _add(session, "webhook", payload.get("decision_id"), None, event, body, now)
 
 
-def webhook_sender(url: str, secret: str, *, timeout: float = 10.0) -> Sender:
-    """Return a sender that POSTs a webhook body, signed with HMAC-SHA256.
-
-    The host checks ``X-Screening-Signature: sha256=<hex>`` over
-    ``<X-Screening-Timestamp>.<body>`` with the shared secret, and rejects old
-    timestamps to stop replays. Any non-2xx answer is a failure (retried).
-    """
-
-    def send(message: OutboxMessage) -> None:
-        timestamp = str(int(time.time()))
-        body = message.body.encode()
-        signature = hmac.new(
-            secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256
-        ).hexdigest()
-        request = urllib.request.Request(
-            url,
-            data=body,
-            method="POST",
-            headers={
-                "Content-Type": "application/json",
-                "X-Screening-Timestamp": timestamp,
-                "X-Screening-Signature": f"sha256={signature}",
-                "X-Screening-Delivery": str(message.id),
-            },
-        )
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            if not 200 <= response.status < 300:
-                raise ConnectionError(f"webhook answered {response.status}")
-
-    return send
-
-
-def dispatcher(senders: dict[str, Sender], default: Sender | None) -> Sender:
-    """Route each notice to the sender for its kind (webhooks vs. e-mail)."""
-
-    def send(message: OutboxMessage) -> None:
-        chosen = senders.get(message.kind, default)
-        if chosen is None:
-            raise LookupError(f"no sender configured for {message.kind}")
-        chosen(message)
-
-    return send
-
-
 def queue(
     session: Session,
     kind: str,
@@ -155,27 +105,6 @@ def _add(
 
 
 Sender = Callable[[OutboxMessage], None]
-
-
-def smtp_sender(url: str, sender_address: str) -> Sender:
-    """Return a sender for ``smtp://[user:pass@]host:port`` (``smtps://`` for TLS)."""
-    parts = urlsplit(url)
-    if parts.scheme not in {"smtp", "smtps"} or not parts.hostname:
-        raise ValueError("SCREENING_SMTP_URL must look like smtp://host:port")
-
-    def send(message: OutboxMessage) -> None:
-        email = EmailMessage()
-        email["From"] = sender_address
-        email["To"] = message.recipient or ""
-        email["Subject"] = message.subject
-        email.set_content(message.body)
-        factory = smtplib.SMTP_SSL if parts.scheme == "smtps" else smtplib.SMTP
-        with factory(parts.hostname or "", parts.port or 25, timeout=10) as smtp:
-            if parts.username:
-                smtp.login(unquote(parts.username), unquote(parts.password or ""))
-            smtp.send_message(email)
-
-    return send
 
 
 def deliver(session: Session, send: Sender, *, now: datetime, limit: int = 100) -> tuple[int, int]:
