@@ -6,12 +6,21 @@ import hashlib
 import hmac
 import smtplib
 import time
+import urllib.error
 import urllib.request
 from email.message import EmailMessage
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from screening.store.models import OutboxMessage
-from screening.store.outbox import Sender
+from screening.store.outbox import DeliveryFailed, Sender
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """Refuse every redirect: urllib then raises HTTPError with the 3xx status."""
+
+    def redirect_request(self, *_args: Any, **_kwargs: Any) -> None:
+        return None
 
 
 def webhook_sender(url: str, secret: str, *, timeout: float = 10.0) -> Sender:
@@ -19,8 +28,11 @@ def webhook_sender(url: str, secret: str, *, timeout: float = 10.0) -> Sender:
 
     The host checks ``X-Screening-Signature: sha256=<hex>`` over
     ``<X-Screening-Timestamp>.<body>`` with the shared secret, and rejects old
-    timestamps to stop replays. Any non-2xx answer is a failure (retried).
+    timestamps to stop replays. Any non-2xx answer is a failure (retried),
+    redirects included: they are never followed, since following one would turn the
+    signed POST into a bodiless GET whose 200 would wrongly count as delivered.
     """
+    opener = urllib.request.build_opener(_NoRedirects())
 
     def send(message: OutboxMessage) -> None:
         timestamp = str(int(time.time()))
@@ -39,9 +51,14 @@ def webhook_sender(url: str, secret: str, *, timeout: float = 10.0) -> Sender:
                 "X-Screening-Delivery": str(message.id),
             },
         )
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            if not 200 <= response.status < 300:
-                raise ConnectionError(f"webhook answered {response.status}")
+        try:
+            with opener.open(request, timeout=timeout) as response:
+                status = int(response.status)
+        except urllib.error.HTTPError as exc:  # 3xx (not followed), 4xx, 5xx
+            exc.close()
+            status = int(exc.code)
+        if not 200 <= status < 300:
+            raise DeliveryFailed(f"webhook answered {status}")
 
     return send
 

@@ -9,6 +9,7 @@ Bodies are fixed texts with ids, dates and outcomes: no names, no addresses.
 from __future__ import annotations
 
 import json
+import random
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -16,10 +17,14 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from screening.store.locks import database_now
 from screening.store.models import OutboxMessage, PersonalData
 
 MAX_BACKOFF = timedelta(hours=6)
-STALE_SENDING = timedelta(minutes=10)
+# How long a claim holds a notice; far longer than a sender's own timeouts (10 s).
+LEASE = timedelta(minutes=10)
+# Attempts before a notice is given up as "failed" (one and a half to two days of retries).
+MAX_ATTEMPTS = 16
 
 TEMPLATES: dict[str, tuple[str, str]] = {
     "review_received": (
@@ -107,52 +112,103 @@ def _add(
 Sender = Callable[[OutboxMessage], None]
 
 
-def deliver(session: Session, send: Sender, *, now: datetime, limit: int = 100) -> tuple[int, int]:
-    """Send due notices; return (sent, failed). Failures are retried later with backoff."""
-    due = list(
-        session.scalars(
-            select(OutboxMessage)
-            .where(
-                ((OutboxMessage.status == "pending") & (OutboxMessage.next_attempt_at <= now))
-                | (
-                    (OutboxMessage.status == "sending")
-                    & (OutboxMessage.next_attempt_at <= now - STALE_SENDING)
-                )
-            )
-            .order_by(OutboxMessage.next_attempt_at)
-            .limit(limit)
-        )
+def _due(now: datetime) -> Any:
+    # A "sending" notice whose lease ran out belongs to a sender that died mid-way.
+    return OutboxMessage.status.in_(("pending", "sending")) & (OutboxMessage.next_attempt_at <= now)
+
+
+def _claim(session: Session, now: datetime) -> OutboxMessage | None | bool:
+    """Take one due notice for this sender, leased until ``now + LEASE``.
+
+    PostgreSQL skips rows another sender has locked (``FOR UPDATE SKIP LOCKED``);
+    everywhere the update only applies if the row is still as read, so two senders
+    never both hold a notice. Returns the notice, None when nothing is due, or
+    False when another sender took it first (try the next one).
+    """
+    message = session.scalar(
+        select(OutboxMessage)
+        .where(_due(now))
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
     )
-    sent = failed = 0
-    for message in due:
-        # Claim it so that two senders never deliver the same notice twice.
-        claimed = session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.id == message.id,
-                OutboxMessage.status == message.status,
-                OutboxMessage.attempts == message.attempts,
-            )
-            .values(status="sending", next_attempt_at=now)
-        )
+    if message is None:
         session.commit()
-        if getattr(claimed, "rowcount", 0) != 1:
-            continue
-        session.refresh(message)
+        return None
+    claimed = session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message.id,
+            OutboxMessage.status == message.status,
+            OutboxMessage.attempts == message.attempts,
+            OutboxMessage.next_attempt_at == message.next_attempt_at,
+        )
+        .values(status="sending", next_attempt_at=now + LEASE)
+    )
+    session.commit()
+    if getattr(claimed, "rowcount", 0) != 1:
+        return False
+    session.refresh(message)
+    return message
+
+
+def retry_delay(attempts: int, rng: random.Random | None = None) -> timedelta:
+    """Return the wait before attempt ``attempts + 1``: doubling, capped, with jitter.
+
+    The jitter (a random 50 to 100 % of the step) spreads retries of notices that
+    failed together, e.g. while the mail server was down, so they do not all return
+    at once.
+    """
+    step = min(timedelta(minutes=2 ** min(attempts, 12)), MAX_BACKOFF)
+    return step * (rng or random).uniform(0.5, 1.0)
+
+
+def _error_text(exc: Exception) -> str:
+    # Our own delivery errors carry a fixed text (a status code); others only their
+    # class, since a library's message may quote the recipient.
+    if isinstance(exc, DeliveryFailed):
+        return f"{type(exc).__name__}: {exc}"[:200]
+    return type(exc).__name__[:200]
+
+
+class DeliveryFailed(Exception):
+    """A sender's answer that is a failure (a status, never personal data)."""
+
+
+def deliver(
+    session: Session, send: Sender, *, now: datetime | None = None, limit: int = 100
+) -> tuple[int, int]:
+    """Send due notices one claim at a time; return (sent, failed).
+
+    Each claim is stamped with the database's clock when it is taken (``now``
+    overrides it, for tests), so a slow batch never lets another sender think its
+    later notices were abandoned. A failure is retried with backoff; after
+    ``MAX_ATTEMPTS`` the notice is ``failed`` with its last error, for an operator.
+    """
+    sent = failed = 0
+    for _ in range(limit):
+        at = database_now(session) if now is None else now
+        message = _claim(session, at)
+        if message is None:
+            break
+        if not isinstance(message, OutboxMessage):
+            continue  # another sender took it first
         try:
             send(message)
         except Exception as exc:  # noqa: BLE001 - any delivery failure is retried
             failed += 1
             message.attempts += 1
-            message.status = "pending"
-            message.last_error = type(exc).__name__[:200]
-            delay = min(timedelta(minutes=2 ** min(message.attempts, 12)), MAX_BACKOFF)
-            message.next_attempt_at = now + delay
+            message.last_error = _error_text(exc)
+            if message.attempts >= MAX_ATTEMPTS:
+                message.status = "failed"
+            else:
+                message.status = "pending"
+                message.next_attempt_at = at + retry_delay(message.attempts)
         else:
             sent += 1
             message.attempts += 1
             message.status = "sent"
-            message.sent_at = now
+            message.sent_at = database_now(session) if now is None else now
             message.last_error = None
         session.commit()
     return sent, failed
