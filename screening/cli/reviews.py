@@ -40,9 +40,12 @@ def outbox() -> None:
 @click.option("--loop", is_flag=True, help="Keep sending every --interval seconds.")
 @click.option("--interval", default=30.0, show_default=True)
 def outbox_send(loop: bool, interval: float) -> None:
-    """Deliver due notices over SMTP (SCREENING_SMTP_URL); failures are retried with backoff."""
+    """Deliver due notices over SMTP (SCREENING_SMTP_URL); failures are retried with backoff.
+
+    Several senders (on one node or many) may run at once: each notice is claimed by one.
+    """
+    import random
     import time
-    from datetime import UTC, datetime
 
     from screening.service.notifier import dispatcher, smtp_sender, webhook_sender
     from screening.store.outbox import deliver
@@ -60,8 +63,9 @@ def outbox_send(loop: bool, interval: float) -> None:
     )
     while True:
         with database.session() as session:
-            sent, failed = deliver(session, send, now=datetime.now(UTC))
+            sent, failed = deliver(session, send)
         click.echo(f"sent {sent}, failed {failed} (will retry)")
         if not loop:
             break
-        time.sleep(interval)
+        # Jittered, so senders started together do not poll in step.
+        time.sleep(interval * random.uniform(0.8, 1.2))
