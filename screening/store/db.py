@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import re
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from screening.errors import ConfigError, DuplicateRecord, StorageError
 
+log = logging.getLogger("screening.store")
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # The advisory lock id that serialises migrations on PostgreSQL (any constant 64-bit int).
 MIGRATION_LOCK = 0x5C12EE11
@@ -54,6 +58,72 @@ def _private_sqlite_file(path: Path) -> None:
                 os.chmod(name, 0o600)
         except FileNotFoundError:
             pass
+
+
+# How long a rewrite waits for transactions that may still see the erased rows.
+SNAPSHOT_WAIT_SECONDS = 30.0
+
+
+def _wait_for_older_snapshots(conn: Any) -> None:
+    """Wait (bounded) until no other session of this database holds an older snapshot.
+
+    A transaction (or an autovacuum ANALYZE) that began before the erasure committed
+    may still see the erased rows (or, holding an xid, keeps them from being
+    removable), and ``VACUUM FULL`` copies such "recently dead" rows into the new files:
+    waiting for those snapshots to end first lets the rewrite drop them.
+    """
+    started = time.monotonic()
+    since = conn.scalar(text("SELECT statement_timestamp()"))
+    while time.monotonic() - started < SNAPSHOT_WAIT_SECONDS:
+        older = conn.scalar(
+            text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() "
+                # An open transaction that wrote holds the horizon by its xid alone.
+                "AND (backend_xmin IS NOT NULL OR backend_xid IS NOT NULL) "
+                "AND coalesce(xact_start, query_start) < :since"
+            ),
+            {"since": since},
+        )
+        if not older:
+            return
+        time.sleep(0.1)
+    log.warning(
+        "erasure rewrite ran while an older transaction was open", extra={"event": "compact"}
+    )
+
+
+_KEPT = re.compile(r"(\d+) dead row versions cannot be removed yet")
+
+
+def _rewrite(conn: Any, table: str) -> None:
+    """``VACUUM FULL`` a table until no dead row version had to be kept (bounded).
+
+    PostgreSQL reports, for each rewrite, how many dead rows some open snapshot still
+    needed; those were copied into the new files. Rewrite again until there are none.
+    """
+    kept: list[int] = []
+    raw = conn.connection.driver_connection
+
+    def notice(diagnostic: Any) -> None:
+        for part in (diagnostic.message_primary, diagnostic.message_detail):
+            found = _KEPT.search(part or "")
+            if found:
+                kept.append(int(found.group(1)))
+
+    raw.add_notice_handler(notice)
+    try:
+        deadline = time.monotonic() + SNAPSHOT_WAIT_SECONDS
+        while True:
+            kept.clear()
+            conn.execute(text(f"VACUUM (FULL, VERBOSE) {table}"))
+            if not any(kept) or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+    finally:
+        raw.remove_notice_handler(notice)
+    if any(kept):
+        log.warning("erasure rewrite kept dead rows", extra={"event": "compact"})
 
 
 class Database:
@@ -200,10 +270,15 @@ class Database:
         if self.dialect != "sqlite":
             with self.engine.connect() as conn:
                 conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+                if rewrite:
+                    _wait_for_older_snapshots(conn)
                 for table in tables:
                     if table not in ERASED_TABLES:
                         raise ValueError(f"not a table erasure compacts: {table}")
-                    conn.execute(text(f"VACUUM {'FULL ' if rewrite else ''}{table}"))
+                    if rewrite:
+                        _rewrite(conn, table)
+                    else:
+                        conn.execute(text(f"VACUUM {table}"))
             return
         with self.engine.connect() as conn:
             conn = conn.execution_options(isolation_level="AUTOCOMMIT")
