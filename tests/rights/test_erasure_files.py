@@ -18,6 +18,8 @@ from sqlalchemy import text
 
 from tests.rights.flows import ANNELIES, BORIS, call, screen, set_active
 
+# Declined (a disposable domain), so that she can contest with a statement of her own.
+PERSON = {**ANNELIES, "email": "annelies.vanderstraeten@mailinator.com"}
 # A field name the policy does not list, carrying the person's data in the key.
 NAMED_KEY = "note_for_vanderstraeten_annelies"
 
@@ -62,7 +64,7 @@ def _values(person: dict[str, str]) -> list[bytes]:
 def test_erasure_leaves_none_of_the_persons_values_in_the_table_files(
     client: Any, runtime: Any, screen_key: str, analyst_key: str, admin_key: str
 ) -> None:
-    first = screen(client, screen_key, ANNELIES, **{NAMED_KEY: "x"})
+    first = screen(client, screen_key, PERSON, **{NAMED_KEY: "x"})
     assert NAMED_KEY in first["discarded_fields"]
     statement = "Please look again, Vanderstraeten speaking."
     contested = client.post(
@@ -74,17 +76,17 @@ def test_erasure_leaves_none_of_the_persons_values_in_the_table_files(
     screen(client, screen_key, BORIS)
 
     before = b"".join(_table_files(runtime).values())
-    for value in [*_values(ANNELIES), NAMED_KEY.encode(), statement.encode()]:
+    for value in [*_values(PERSON), NAMED_KEY.encode(), statement.encode()]:
         assert value in before, "the search must see the person's data before erasure"
 
-    set_active(client, admin_key, False, email=ANNELIES["email"])
-    erased = call(client, admin_key, "POST", "/v1/subjects/erasure", {"email": ANNELIES["email"]})
+    set_active(client, admin_key, False, email=PERSON["email"])
+    erased = call(client, admin_key, "POST", "/v1/subjects/erasure", {"email": PERSON["email"]})
     assert erased.status_code == 200 and erased.get_json()["outcome"] == "completed"
 
     files = _table_files(runtime)
     everything = b"".join(files.values())
     assert BORIS["last_name"].encode() in everything  # the files are really read
-    for value in [*_values(ANNELIES), NAMED_KEY.encode(), statement.encode()]:
+    for value in [*_values(PERSON), NAMED_KEY.encode(), statement.encode()]:
         holding = sorted(name for name, data in files.items() if value in data)
         assert holding == [], f"an erased value is still in the files of {holding}"
 

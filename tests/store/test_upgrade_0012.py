@@ -1,7 +1,7 @@
 """Upgrading a store made before migration 0012: tokens carried over, hashes resealed on request.
 
 A decision and its event are written with the schema and the unkeyed hashes of
-revision 0008, then the database is upgraded. Its contest token still opens it; its
+revision 0009 (the one before it), then the database is upgraded. Its contest token still opens it; its
 seals fail verification as unkeyed until ``screening audit rekey``, then verify.
 """
 
@@ -79,7 +79,7 @@ def test_an_old_store_keeps_its_tokens_and_is_resealed_only_when_asked(tmp_path:
     instance = tmp_path / "instance"
     url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
     database = Database(url)
-    database.upgrade("0008")
+    database.upgrade("0009")
     decision_id = _old_decision(database)
     database.dispose()
 

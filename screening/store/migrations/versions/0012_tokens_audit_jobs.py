@@ -1,7 +1,7 @@
 """contest tokens per decision, sealed event chains, checkpoints that cannot fork
 
 Revision ID: 0012
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-01 23:00:00
 
 - ``contest_tokens``: every token handed out for a decision (the first response and
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
