@@ -1,8 +1,8 @@
 """Upgrading a store made before migration 0012: tokens carried over, hashes resealed on request.
 
-A decision and its event are written with the schema and the unkeyed hashes of
-revision 0009 (the one before it), then the database is upgraded. Its contest token still opens it; its
-seals fail verification as unkeyed until ``screening audit rekey``, then verify.
+A decision and its event are written with the schema and the unkeyed hashes of the
+revision before 0012, then the database is upgraded. Its contest token still opens
+it; its seals fail verification as unkeyed until ``screening audit rekey``, then verify.
 """
 
 from __future__ import annotations
