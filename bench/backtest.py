@@ -105,7 +105,6 @@ def seed_database(db: Database, n: int, base: int, seed: int) -> int:
                     "rules_version": "v1",
                     "model_version": "none",
                     "policy_version": "bench",
-                    "contest_token_hash": "0" * 64,
                     "latency_ms": 1.0,
                     "record_hash": "0" * 64,
                 }

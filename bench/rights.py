@@ -58,7 +58,6 @@ def seed(runtime: Any, n: int, per_subject: int, flagged: int, now: datetime) ->
                 "rules_version": "v1",
                 "model_version": "none",
                 "policy_version": runtime.policy.version,
-                "contest_token_hash": "0" * 64,
                 "email_hmac": pseudo.make("email", email),
                 "external_ref_hmac": pseudo.make("external_ref", f"acct-{person}"),
                 "latency_ms": 0.0,

@@ -37,6 +37,10 @@ class Settings:
     redis_url: str = ""
     secret_key: str = ""
     hmac_keys: tuple[HmacKey, ...] = ()
+    # Seals the tamper evidence; kept apart from the secret and HMAC keys.
+    audit_key: str = ""
+    # Append-only copy of every checkpoint (default: audit-log.jsonl in the instance folder).
+    audit_log: str = ""
     rules_path: Path = DEFAULT_RULES
     model_path: Path = DEFAULT_MODEL
     policy_path: Path = DEFAULT_POLICY
@@ -61,6 +65,10 @@ class Settings:
         return self.env == "production"
 
     @property
+    def audit_log_path(self) -> Path:
+        return Path(self.audit_log) if self.audit_log else self.instance_path / "audit-log.jsonl"
+
+    @property
     def current_hmac_key(self) -> HmacKey:
         return self.hmac_keys[0]
 
@@ -72,6 +80,8 @@ _ENV_MAP = {
     "SCREENING_REDIS_URL": "redis_url",
     "SCREENING_SECRET_KEY": "secret_key",
     "SCREENING_HMAC_KEYS": "hmac_keys",
+    "SCREENING_AUDIT_KEY": "audit_key",
+    "SCREENING_AUDIT_LOG": "audit_log",
     "SCREENING_RULES": "rules_path",
     "SCREENING_MODEL": "model_path",
     "SCREENING_POLICY": "policy_path",
@@ -192,6 +202,11 @@ def _with_secrets(settings: Settings) -> Settings:
             )
         if not settings.hmac_keys:
             raise ConfigError("SCREENING_HMAC_KEYS must be set when SCREENING_ENV=production")
+        if len(settings.audit_key) < MIN_SECRET_LENGTH:
+            raise ConfigError(
+                f"SCREENING_AUDIT_KEY must be set to at least {MIN_SECRET_LENGTH} characters "
+                "when SCREENING_ENV=production"
+            )
         return settings
     stored = read_dev_secrets(settings.instance_path)
     changed = False
@@ -202,6 +217,13 @@ def _with_secrets(settings: Settings) -> Settings:
         settings = replace(settings, secret_key=stored["secret_key"])
     elif len(settings.secret_key) < MIN_SECRET_LENGTH:
         raise ConfigError(f"SCREENING_SECRET_KEY must have at least {MIN_SECRET_LENGTH} characters")
+    if not settings.audit_key:
+        if not stored.get("audit_key"):
+            stored["audit_key"] = secrets.token_urlsafe(48)
+            changed = True
+        settings = replace(settings, audit_key=stored["audit_key"])
+    elif len(settings.audit_key) < MIN_SECRET_LENGTH:
+        raise ConfigError(f"SCREENING_AUDIT_KEY must have at least {MIN_SECRET_LENGTH} characters")
     if not settings.hmac_keys:
         if not stored.get("hmac_keys"):
             stored["hmac_keys"] = format_hmac_keys((new_hmac_key(),))
@@ -223,8 +245,16 @@ def read_dev_secrets(instance_path: Path) -> dict[str, str]:
     return data if isinstance(data, dict) else {}
 
 
+def make_private_dir(path: Path) -> None:
+    """Create ``path`` (and parents) readable by this user only (0700)."""
+    existed = path.exists()
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not existed:
+        os.chmod(path, 0o700)  # mkdir's mode is filtered by the umask
+
+
 def write_dev_secrets(instance_path: Path, data: Mapping[str, str]) -> None:
-    instance_path.mkdir(parents=True, exist_ok=True)
+    make_private_dir(instance_path)
     path = instance_path / SECRETS_FILE
     tmp = path.with_suffix(".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -91,7 +91,7 @@ class Runtime:
         self.settings = settings
         self.policy: Policy = load_policy(settings.policy_path)
         self.shipped_rules: RuleSet = load_rule_set(settings.rules_path)
-        self.db = Database(settings.database_url)
+        self.db = Database(settings.database_url, audit_key=settings.audit_key)
         self.pseudonyms = Pseudonymizer(settings.hmac_keys)
         self.rules = LiveRules(self.db, settings.rules_reload_seconds)
         self.resolver = (

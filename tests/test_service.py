@@ -23,6 +23,15 @@ from tests.helpers import auth, signup
         ({"SCREENING_ENV": "production"}, "SCREENING_SECRET_KEY"),
         ({"SCREENING_ENV": "production", "SCREENING_SECRET_KEY": "short"}, "SCREENING_SECRET_KEY"),
         ({"SCREENING_ENV": "production", "SCREENING_SECRET_KEY": "k" * 40}, "SCREENING_HMAC_KEYS"),
+        (
+            {
+                "SCREENING_ENV": "production",
+                "SCREENING_SECRET_KEY": "k" * 40,
+                "SCREENING_HMAC_KEYS": "k1:" + "h" * 40,
+            },
+            "SCREENING_AUDIT_KEY",
+        ),
+        ({"SCREENING_AUDIT_KEY": "short"}, "SCREENING_AUDIT_KEY"),
         ({"SCREENING_HMAC_KEYS": "k1:tooshort"}, "SCREENING_HMAC_KEYS"),
         ({"SCREENING_HMAC_KEYS": "k1:" + "a" * 40 + ",k1:" + "b" * 40}, "appears twice"),
         ({"SCREENING_ENV": "staging"}, "SCREENING_ENV"),
@@ -41,7 +50,15 @@ def test_development_secrets_are_generated_once(tmp_path: Path) -> None:
     first, second = load_settings(environ=env), load_settings(environ=env)
     assert len(first.secret_key) >= 32 and first.secret_key == second.secret_key
     assert first.hmac_keys == second.hmac_keys
+    assert len(first.audit_key) >= 32 and first.audit_key == second.audit_key
+    assert first.audit_key not in (first.secret_key, *(k.secret.decode() for k in first.hmac_keys))
     assert (tmp_path / "secrets.json").stat().st_mode & 0o777 == 0o600
+
+
+def test_a_new_instance_folder_is_private(tmp_path: Path) -> None:
+    folder = tmp_path / "fresh" / "instance"
+    load_settings(environ={"SCREENING_INSTANCE_PATH": str(folder)})
+    assert folder.stat().st_mode & 0o777 == 0o700
 
 
 def test_health_readiness_policy_and_docs(client: Any) -> None:

@@ -48,7 +48,8 @@ def get_decision(path: DecisionPath, query: DecisionQuery) -> Any:
         token = g.get("contest_token")
         if token is not None:
             limit_customer(runtime, path.decision_id)
-            if decision is None or not token_matches(decision, token):
+            tokens = store.contest_token_hashes(session, path.decision_id)
+            if not token_matches(tokens, token) or decision is None or decision.scrubbed_at:
                 raise NotFound("No decision matches this id and token.")
             return customer_view(
                 runtime,

@@ -65,7 +65,8 @@ def contest(path: DecisionPath, body: ReviewRequestBody) -> Any:
     now = datetime.now(UTC)
     with runtime.db.session() as session:
         decision = decision_store.get(session, path.decision_id)
-        if decision is None or not token_matches(decision, token):
+        tokens = decision_store.contest_token_hashes(session, path.decision_id)
+        if not token_matches(tokens, token) or decision is None or decision.scrubbed_at:
             raise NotFound("No decision matches this id and token.")
         case = store.contest(
             session, decision, statement=body.statement, corrections=corrections, now=now

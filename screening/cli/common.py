@@ -28,7 +28,8 @@ def _database() -> Any:
     from screening.store import Database
 
     try:
-        database = Database(_settings().database_url)
+        settings = _settings()
+        database = Database(settings.database_url, audit_key=settings.audit_key)
         database.require_migrated()
     except ScreeningError as exc:
         _fail(exc)

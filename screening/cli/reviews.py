@@ -40,11 +40,15 @@ def outbox() -> None:
 @click.option("--loop", is_flag=True, help="Keep sending every --interval seconds.")
 @click.option("--interval", default=30.0, show_default=True)
 def outbox_send(loop: bool, interval: float) -> None:
-    """Deliver due notices over SMTP (SCREENING_SMTP_URL); failures are retried with backoff."""
-    import time
-    from datetime import UTC, datetime
+    """Deliver due notices over SMTP (SCREENING_SMTP_URL); failures are retried with backoff.
 
-    from screening.store.outbox import deliver, dispatcher, smtp_sender, webhook_sender
+    Several senders (on one node or many) may run at once: each notice is claimed by one.
+    """
+    import random
+    import time
+
+    from screening.service.notifier import dispatcher, smtp_sender, webhook_sender
+    from screening.store.outbox import deliver
 
     settings = _settings()
     database = _database()
@@ -59,8 +63,9 @@ def outbox_send(loop: bool, interval: float) -> None:
     )
     while True:
         with database.session() as session:
-            sent, failed = deliver(session, send, now=datetime.now(UTC))
+            sent, failed = deliver(session, send)
         click.echo(f"sent {sent}, failed {failed} (will retry)")
         if not loop:
             break
-        time.sleep(interval)
+        # Jittered, so senders started together do not poll in step.
+        time.sleep(interval * random.uniform(0.8, 1.2))

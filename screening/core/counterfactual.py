@@ -96,6 +96,9 @@ def corrected(signals: Mapping[str, SignalValue], group: str) -> dict[str, Signa
     return out
 
 
+_DEFAULTS: dict[str, SignalValue] = {name: s.default for name, s in CATALOGUE.items()}
+
+
 def what_would_change(
     signals: Mapping[str, SignalValue],
     rule_set: RuleSet,
@@ -113,6 +116,8 @@ def what_would_change(
     """
     if outcome not in RANK or outcome == "approve":
         return []
+    # A decision recorded by an older release lacks the signals added since: their defaults.
+    signals = {**_DEFAULTS, **signals}
     changes: list[Change] = []
     for field, group in FIELDS.items():
         changed = corrected(signals, group)

@@ -283,8 +283,9 @@ def _replay(
         ):
             raise IdempotencyMismatch()
         token = new_token()
-        existing.contest_token_hash = token_hash(token)
         now = datetime.now(UTC)
+        # Added, not replacing: the token of the answer the customer got stays valid.
+        store.add_contest_token(session, existing.id, token_hash(token), at=now)
         store.append_event(session, existing.id, "contest_token_reissued", {}, actor="api", at=now)
         normalized = _normalized_from(store.personal_data(session, existing.id))
         recorded = _recorded_from(existing, normalized, token)

@@ -65,11 +65,11 @@ NON_PERSONAL: Mapping[str, Mapping[str, str]] = {
         "api_key_id": "client system",
         "idempotency_key": "client's retry token",
         "request_hmac": "keyed pseudonym, removed by retention and erasure",
-        "contest_token_hash": "hash of a random token",
         "email_hmac": "keyed pseudonym, removed by retention and erasure",
         "external_ref_hmac": "keyed pseudonym, removed by retention and erasure",
         "latency_ms": "number",
-        "record_hash": "hash of non-personal fields",
+        "record_hash": "keyed hash of non-personal fields",
+        "chain_mac": "keyed hash over the event chain's head",
         "scrubbed_at": "time",
     },
     "rate_limit_counters": {

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+import os
+import re
+import time
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -14,9 +18,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from screening.errors import ConfigError, DuplicateRecord, StorageError
 
+log = logging.getLogger("screening.store")
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # The advisory lock id that serialises migrations on PostgreSQL (any constant 64-bit int).
 MIGRATION_LOCK = 0x5C12EE11
+# Tables where scrubbing and erasure delete or overwrite a person's values: fields,
+# statements and notes, notice recipients, the key names in `discarded_fields`.
+# (The others they touch hold keyed pseudonyms and hashes, never values.)
+ERASED_TABLES = ("personal_data", "review_requests", "outbox", "decisions")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -31,10 +40,100 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-class Database:
-    """One engine and session factory for a database URL."""
+def _private_sqlite_file(path: Path) -> None:
+    """Create the SQLite file (and its folder) for this user only: 0600 in a 0700 folder.
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    SQLite gives its ``-wal`` and ``-shm`` files the database file's mode, so they
+    follow. An existing file is tightened, since it holds personal data.
+    """
+    folder = path.parent
+    if not folder.exists():
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(folder, 0o700)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    os.close(fd)
+    for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            if name.stat().st_mode & 0o077:
+                os.chmod(name, 0o600)
+        except FileNotFoundError:
+            pass
+
+
+# How long a rewrite waits for transactions that may still see the erased rows.
+SNAPSHOT_WAIT_SECONDS = 30.0
+
+
+def _wait_for_older_snapshots(conn: Any) -> None:
+    """Wait (bounded) until no other session of this database holds an older snapshot.
+
+    A transaction (or an autovacuum ANALYZE) that began before the erasure committed
+    may still see the erased rows (or, holding an xid, keeps them from being
+    removable), and ``VACUUM FULL`` copies such "recently dead" rows into the new files:
+    waiting for those snapshots to end first lets the rewrite drop them.
+    """
+    started = time.monotonic()
+    since = conn.scalar(text("SELECT statement_timestamp()"))
+    while time.monotonic() - started < SNAPSHOT_WAIT_SECONDS:
+        older = conn.scalar(
+            text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() "
+                # An open transaction that wrote holds the horizon by its xid alone.
+                "AND (backend_xmin IS NOT NULL OR backend_xid IS NOT NULL) "
+                "AND coalesce(xact_start, query_start) < :since"
+            ),
+            {"since": since},
+        )
+        if not older:
+            return
+        time.sleep(0.1)
+    log.warning(
+        "erasure rewrite ran while an older transaction was open", extra={"event": "compact"}
+    )
+
+
+_KEPT = re.compile(r"(\d+) dead row versions cannot be removed yet")
+
+
+def _rewrite(conn: Any, table: str) -> None:
+    """``VACUUM FULL`` a table until no dead row version had to be kept (bounded).
+
+    PostgreSQL reports, for each rewrite, how many dead rows some open snapshot still
+    needed; those were copied into the new files. Rewrite again until there are none.
+    """
+    kept: list[int] = []
+    raw = conn.connection.driver_connection
+
+    def notice(diagnostic: Any) -> None:
+        for part in (diagnostic.message_primary, diagnostic.message_detail):
+            found = _KEPT.search(part or "")
+            if found:
+                kept.append(int(found.group(1)))
+
+    raw.add_notice_handler(notice)
+    try:
+        deadline = time.monotonic() + SNAPSHOT_WAIT_SECONDS
+        while True:
+            kept.clear()
+            conn.execute(text(f"VACUUM (FULL, VERBOSE) {table}"))
+            if not any(kept) or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+    finally:
+        raw.remove_notice_handler(notice)
+    if any(kept):
+        log.warning("erasure rewrite kept dead rows", extra={"event": "compact"})
+
+
+class Database:
+    """One engine and session factory for a database URL.
+
+    ``audit_key`` seals the tamper evidence; sessions carry it (``session.info``) so
+    the store functions that append records can seal them.
+    """
+
+    def __init__(self, url: str, *, echo: bool = False, audit_key: str | bytes = b"") -> None:
         try:
             parsed = make_url(url)
         except Exception as exc:  # noqa: BLE001 - SQLAlchemy raises several types here
@@ -45,7 +144,7 @@ class Database:
         kwargs: dict[str, Any] = {"echo": echo, "future": True}
         if self.dialect == "sqlite":
             if parsed.database and parsed.database != ":memory:":
-                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+                _private_sqlite_file(Path(parsed.database))
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 10}
         else:
             kwargs.update(pool_pre_ping=True, pool_size=5, max_overflow=10)
@@ -53,7 +152,8 @@ class Database:
         self.engine: Engine = create_engine(parsed, **kwargs)
         if self.dialect == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        key = audit_key.encode() if isinstance(audit_key, str) else audit_key
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False, info={"audit_key": key})
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -157,13 +257,28 @@ class Database:
         cfg.attributes["engine"] = self.engine
         return cfg
 
-    def compact(self) -> None:
-        """Make deleted rows unrecoverable from the files (SQLite: checkpoint WAL, VACUUM)."""
+    def compact(self, tables: Iterable[str] = ERASED_TABLES, *, rewrite: bool = True) -> None:
+        """Make deleted rows unrecoverable from the files.
+
+        SQLite: checkpoint the WAL and VACUUM (``secure_delete`` already zeroes freed
+        content). PostgreSQL keeps dead row versions in the table files until their
+        pages are rewritten; with ``rewrite`` each of ``tables`` is rewritten
+        (``VACUUM FULL``: new files holding live rows only, the old ones removed, at the
+        cost of an exclusive lock on the table while it runs), else only vacuumed so
+        the space is reused.
+        """
         if self.dialect != "sqlite":
-            # pg_dump never shows dead rows; VACUUM lets PostgreSQL reuse their space.
             with self.engine.connect() as conn:
                 conn = conn.execution_options(isolation_level="AUTOCOMMIT")
-                conn.execute(text("VACUUM personal_data"))
+                if rewrite:
+                    _wait_for_older_snapshots(conn)
+                for table in tables:
+                    if table not in ERASED_TABLES:
+                        raise ValueError(f"not a table erasure compacts: {table}")
+                    if rewrite:
+                        _rewrite(conn, table)
+                    else:
+                        conn.execute(text(f"VACUUM {table}"))
             return
         with self.engine.connect() as conn:
             conn = conn.execution_options(isolation_level="AUTOCOMMIT")

@@ -11,8 +11,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from screening.core.hashing import GENESIS, decision_hash, event_hash
-from screening.store.models import Decision, DecisionEvent, PersonalData
+from screening.core.hashing import GENESIS, decision_hash, event_hash, head_seal
+from screening.errors import ConfigError
+from screening.store.models import ContestToken, Decision, DecisionEvent, PersonalData
 
 
 def new_decision_id() -> str:
@@ -50,6 +51,30 @@ class NewDecision:
     personal: dict[str, Any]
 
 
+def audit_key(session: Session) -> bytes:
+    """Return the audit key the session's database was opened with.
+
+    Raises:
+        ConfigError: the database was opened without one (records cannot be sealed).
+    """
+    key = session.info.get("audit_key")
+    if not key:
+        raise ConfigError("no audit key: records cannot be sealed (set SCREENING_AUDIT_KEY)")
+    return bytes(key)
+
+
+def event_body(event: DecisionEvent) -> dict[str, Any]:
+    """Return what an event's hash covers."""
+    return {
+        "decision_id": event.decision_id,
+        "seq": event.seq,
+        "kind": event.kind,
+        "data": event.data,
+        "actor": event.actor,
+        "created_at": event.created_at.isoformat(),
+    }
+
+
 def hashed_fields(row: Decision) -> dict[str, Any]:
     """Return the non-identifying fields of a decision that its hash covers."""
     return {
@@ -72,13 +97,29 @@ def hashed_fields(row: Decision) -> dict[str, Any]:
 
 
 def insert(session: Session, new: NewDecision) -> Decision:
-    """Add a decision and its personal data; the caller's transaction commits both."""
-    row = Decision(**{k: v for k, v in new.__dict__.items() if k != "personal"})
-    row.record_hash = decision_hash(hashed_fields(row))
+    """Add a decision, its personal data and its first contest token (one transaction)."""
+    key = audit_key(session)
+    skip = {"personal", "contest_token_hash"}
+    row = Decision(**{k: v for k, v in new.__dict__.items() if k not in skip})
+    row.record_hash = decision_hash(hashed_fields(row), key=key)
+    row.chain_mac = head_seal(row.id, 0, GENESIS, key=key)
     session.add(row)
     session.add(PersonalData(decision_id=new.id, **new.personal))
     session.flush()
+    add_contest_token(session, new.id, new.contest_token_hash, at=new.created_at)
     return row
+
+
+def add_contest_token(session: Session, decision_id: str, token_hash: str, *, at: datetime) -> None:
+    """Keep one more contest token hash for a decision; the earlier ones stay valid."""
+    session.add(ContestToken(decision_id=decision_id, token_hash=token_hash, created_at=at))
+    session.flush()
+
+
+def contest_token_hashes(session: Session, decision_id: str) -> list[str]:
+    """Return the hashes of every live contest token of a decision."""
+    stmt = select(ContestToken.token_hash).where(ContestToken.decision_id == decision_id)
+    return list(session.scalars(stmt))
 
 
 def by_idempotency_key(session: Session, api_key_id: int, key: str) -> Decision | None:
@@ -114,7 +155,12 @@ def append_event(
     actor: str,
     at: datetime,
 ) -> DecisionEvent:
-    """Append an event to a decision's own hash chain (data must hold no personal data)."""
+    """Append an event to a decision's own hash chain (data must hold no personal data).
+
+    The decision's ``chain_mac`` is resealed over the new head, so removing this
+    event later (or any after it) no longer matches.
+    """
+    key = audit_key(session)
     last = session.scalar(
         select(DecisionEvent)
         .where(DecisionEvent.decision_id == decision_id)
@@ -123,14 +169,6 @@ def append_event(
     )
     seq = 1 if last is None else last.seq + 1
     prev = GENESIS if last is None else last.hash
-    body = {
-        "decision_id": decision_id,
-        "seq": seq,
-        "kind": kind,
-        "data": data,
-        "actor": actor,
-        "created_at": at.isoformat(),
-    }
     event = DecisionEvent(
         decision_id=decision_id,
         seq=seq,
@@ -139,8 +177,11 @@ def append_event(
         actor=actor,
         created_at=at,
         prev_hash=prev,
-        hash=event_hash(prev, body),
     )
+    event.hash = event_hash(prev, event_body(event), key=key)
     session.add(event)
+    decision = session.get(Decision, decision_id)
+    if decision is not None:
+        decision.chain_mac = head_seal(decision_id, seq, event.hash, key=key)
     session.flush()
     return event

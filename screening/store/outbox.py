@@ -1,33 +1,32 @@
 """The outbox: customer notices written in the same transaction as what caused them.
 
-A sender delivers them later (SMTP where configured), retrying failures with
-exponential backoff; a notice is never deleted by delivery, only marked sent.
+A sender (:mod:`screening.service.notifier`: SMTP, the host's webhook) delivers
+them later, retrying failures with exponential backoff; a notice is never deleted
+by delivery, only marked sent.
 Bodies are fixed texts with ids, dates and outcomes: no names, no addresses.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
-import smtplib
-import time
-import urllib.request
+import random
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
-from email.message import EmailMessage
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from screening.core import i18n
 from screening.core.i18n import messages
+from screening.store.locks import database_now
 from screening.store.models import OutboxMessage, PersonalData
 
 MAX_BACKOFF = timedelta(hours=6)
-STALE_SENDING = timedelta(minutes=10)
+# How long a claim holds a notice; far longer than a sender's own timeouts (10 s).
+LEASE = timedelta(minutes=10)
+# Attempts before a notice is given up as "failed" (one and a half to two days of retries).
+MAX_ATTEMPTS = 16
 
 # The English texts; each notice goes out in the customer's language (screening.core.i18n).
 TEMPLATES: Mapping[str, tuple[str, str]] = messages.NOTICES
@@ -56,50 +55,6 @@ def queue_webhook(
     """Queue a callback to the host; the payload holds ids and outcomes only."""
     body = json.dumps({"event": event, **payload}, sort_keys=True)
     return _add(session, "webhook", payload.get("decision_id"), None, event, body, now)
-
-
-def webhook_sender(url: str, secret: str, *, timeout: float = 10.0) -> Sender:
-    """Return a sender that POSTs a webhook body, signed with HMAC-SHA256.
-
-    The host checks ``X-Screening-Signature: sha256=<hex>`` over
-    ``<X-Screening-Timestamp>.<body>`` with the shared secret, and rejects old
-    timestamps to stop replays. Any non-2xx answer is a failure (retried).
-    """
-
-    def send(message: OutboxMessage) -> None:
-        timestamp = str(int(time.time()))
-        body = message.body.encode()
-        signature = hmac.new(
-            secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256
-        ).hexdigest()
-        request = urllib.request.Request(
-            url,
-            data=body,
-            method="POST",
-            headers={
-                "Content-Type": "application/json",
-                "X-Screening-Timestamp": timestamp,
-                "X-Screening-Signature": f"sha256={signature}",
-                "X-Screening-Delivery": str(message.id),
-            },
-        )
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            if not 200 <= response.status < 300:
-                raise ConnectionError(f"webhook answered {response.status}")
-
-    return send
-
-
-def dispatcher(senders: dict[str, Sender], default: Sender | None) -> Sender:
-    """Route each notice to the sender for its kind (webhooks vs. e-mail)."""
-
-    def send(message: OutboxMessage) -> None:
-        chosen = senders.get(message.kind, default)
-        if chosen is None:
-            raise LookupError(f"no sender configured for {message.kind}")
-        chosen(message)
-
-    return send
 
 
 def queue(
@@ -150,73 +105,103 @@ def _add(
 Sender = Callable[[OutboxMessage], None]
 
 
-def smtp_sender(url: str, sender_address: str) -> Sender:
-    """Return a sender for ``smtp://[user:pass@]host:port`` (``smtps://`` for TLS)."""
-    parts = urlsplit(url)
-    if parts.scheme not in {"smtp", "smtps"} or not parts.hostname:
-        raise ValueError("SCREENING_SMTP_URL must look like smtp://host:port")
-
-    def send(message: OutboxMessage) -> None:
-        email = EmailMessage()
-        email["From"] = sender_address
-        email["To"] = message.recipient or ""
-        email["Subject"] = message.subject
-        email.set_content(message.body)
-        factory = smtplib.SMTP_SSL if parts.scheme == "smtps" else smtplib.SMTP
-        with factory(parts.hostname or "", parts.port or 25, timeout=10) as smtp:
-            if parts.username:
-                smtp.login(unquote(parts.username), unquote(parts.password or ""))
-            smtp.send_message(email)
-
-    return send
+def _due(now: datetime) -> Any:
+    # A "sending" notice whose lease ran out belongs to a sender that died mid-way.
+    return OutboxMessage.status.in_(("pending", "sending")) & (OutboxMessage.next_attempt_at <= now)
 
 
-def deliver(session: Session, send: Sender, *, now: datetime, limit: int = 100) -> tuple[int, int]:
-    """Send due notices; return (sent, failed). Failures are retried later with backoff."""
-    due = list(
-        session.scalars(
-            select(OutboxMessage)
-            .where(
-                ((OutboxMessage.status == "pending") & (OutboxMessage.next_attempt_at <= now))
-                | (
-                    (OutboxMessage.status == "sending")
-                    & (OutboxMessage.next_attempt_at <= now - STALE_SENDING)
-                )
-            )
-            .order_by(OutboxMessage.next_attempt_at)
-            .limit(limit)
-        )
+def _claim(session: Session, now: datetime) -> OutboxMessage | None | bool:
+    """Take one due notice for this sender, leased until ``now + LEASE``.
+
+    PostgreSQL skips rows another sender has locked (``FOR UPDATE SKIP LOCKED``);
+    everywhere the update only applies if the row is still as read, so two senders
+    never both hold a notice. Returns the notice, None when nothing is due, or
+    False when another sender took it first (try the next one).
+    """
+    message = session.scalar(
+        select(OutboxMessage)
+        .where(_due(now))
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
     )
-    sent = failed = 0
-    for message in due:
-        # Claim it so that two senders never deliver the same notice twice.
-        claimed = session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.id == message.id,
-                OutboxMessage.status == message.status,
-                OutboxMessage.attempts == message.attempts,
-            )
-            .values(status="sending", next_attempt_at=now)
-        )
+    if message is None:
         session.commit()
-        if getattr(claimed, "rowcount", 0) != 1:
-            continue
-        session.refresh(message)
+        return None
+    claimed = session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message.id,
+            OutboxMessage.status == message.status,
+            OutboxMessage.attempts == message.attempts,
+            OutboxMessage.next_attempt_at == message.next_attempt_at,
+        )
+        .values(status="sending", next_attempt_at=now + LEASE)
+    )
+    session.commit()
+    if getattr(claimed, "rowcount", 0) != 1:
+        return False
+    session.refresh(message)
+    return message
+
+
+def retry_delay(attempts: int, rng: random.Random | None = None) -> timedelta:
+    """Return the wait before attempt ``attempts + 1``: doubling, capped, with jitter.
+
+    The jitter (a random 50 to 100 % of the step) spreads retries of notices that
+    failed together, e.g. while the mail server was down, so they do not all return
+    at once.
+    """
+    step = min(timedelta(minutes=2 ** min(attempts, 12)), MAX_BACKOFF)
+    return step * (rng or random).uniform(0.5, 1.0)
+
+
+def _error_text(exc: Exception) -> str:
+    # Our own delivery errors carry a fixed text (a status code); others only their
+    # class, since a library's message may quote the recipient.
+    if isinstance(exc, DeliveryFailed):
+        return f"{type(exc).__name__}: {exc}"[:200]
+    return type(exc).__name__[:200]
+
+
+class DeliveryFailed(Exception):
+    """A sender's answer that is a failure (a status, never personal data)."""
+
+
+def deliver(
+    session: Session, send: Sender, *, now: datetime | None = None, limit: int = 100
+) -> tuple[int, int]:
+    """Send due notices one claim at a time; return (sent, failed).
+
+    Each claim is stamped with the database's clock when it is taken (``now``
+    overrides it, for tests), so a slow batch never lets another sender think its
+    later notices were abandoned. A failure is retried with backoff; after
+    ``MAX_ATTEMPTS`` the notice is ``failed`` with its last error, for an operator.
+    """
+    sent = failed = 0
+    for _ in range(limit):
+        at = database_now(session) if now is None else now
+        message = _claim(session, at)
+        if message is None:
+            break
+        if not isinstance(message, OutboxMessage):
+            continue  # another sender took it first
         try:
             send(message)
         except Exception as exc:  # noqa: BLE001 - any delivery failure is retried
             failed += 1
             message.attempts += 1
-            message.status = "pending"
-            message.last_error = type(exc).__name__[:200]
-            delay = min(timedelta(minutes=2 ** min(message.attempts, 12)), MAX_BACKOFF)
-            message.next_attempt_at = now + delay
+            message.last_error = _error_text(exc)
+            if message.attempts >= MAX_ATTEMPTS:
+                message.status = "failed"
+            else:
+                message.status = "pending"
+                message.next_attempt_at = at + retry_delay(message.attempts)
         else:
             sent += 1
             message.attempts += 1
             message.status = "sent"
-            message.sent_at = now
+            message.sent_at = database_now(session) if now is None else now
             message.last_error = None
         session.commit()
     return sent, failed

@@ -14,17 +14,25 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from screening.core.velocity import MAX_WINDOW
 from screening.store.decisions import append_event
+from screening.store.locks import job_lock
 from screening.store.models import (
+    ContestToken,
     Decision,
     OutboxMessage,
     PersonalData,
+    RateLimitCounter,
     ReviewRequest,
+    VelocityEvent,
 )
 from screening.store.reviews import OPEN
+
+# Rate-limit windows are minute numbers (``int(unix time // 60)``); two are live at most.
+RATE_WINDOW_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -51,7 +59,8 @@ def scrub(session: Session, decision: Decision, *, reason: str, at: datetime, ac
     """Remove a decision's personal data and linking pseudonyms; record that it happened.
 
     That is its minimised fields, the customer's statements and corrections and
-    the analysts' notes on its reviews, and the recipient of its notices.
+    the analysts' notes on its reviews, the recipient of its notices, its contest
+    tokens and the names of the fields dropped from its request.
     """
     session.execute(delete(PersonalData).where(PersonalData.decision_id == decision.id))
     session.execute(
@@ -69,8 +78,10 @@ def scrub(session: Session, decision: Decision, *, reason: str, at: datetime, ac
     decision.email_hmac = None
     decision.external_ref_hmac = None
     decision.request_hmac = None
-    # The contest token lives as long as the decision's data: no hash matches "".
-    decision.contest_token_hash = ""
+    # Contest tokens live as long as the decision's data.
+    session.execute(delete(ContestToken).where(ContestToken.decision_id == decision.id))
+    # Names of dropped fields can carry personal data in the key ("jan@x.be": ...).
+    decision.discarded_fields = []
     decision.scrubbed_at = at
     append_event(session, decision.id, "scrubbed", {"reason": reason}, actor=actor, at=at)
 
@@ -83,7 +94,13 @@ def run_retention(
     dry_run: bool = False,
     batch: int = 500,
 ) -> RetentionReport:
-    """Scrub every decision past its retention (or, with ``dry_run``, count them)."""
+    """Scrub every decision past its retention (or, with ``dry_run``, count them).
+
+    Runs under the retention job lock (held until the caller commits): a second run
+    started meanwhile, on this node or another, waits and then finds nothing to do.
+    """
+    if not dry_run:
+        job_lock(session, "retention")
     due = held = scrubbed = 0
     by_outcome: dict[str, int] = {}
     for outcome, days in retention_days.items():
@@ -113,3 +130,30 @@ def run_retention(
             if not dry_run:
                 session.flush()
     return RetentionReport(due=due, scrubbed=scrubbed, held_for_review=held, by_outcome=by_outcome)
+
+
+@dataclass(frozen=True)
+class Pruned:
+    velocity_events: int
+    rate_limit_counters: int
+
+
+def prune_counters(session: Session, *, now: datetime, dry_run: bool = False) -> Pruned:
+    """Delete velocity events older than the longest window and finished rate-limit windows.
+
+    Neither is read past its window, so nothing anyone counts changes. (In Redis
+    both expire by themselves.)
+    """
+    old_events = VelocityEvent.at <= now - timedelta(seconds=MAX_WINDOW)
+    current_window = int(now.timestamp() // RATE_WINDOW_SECONDS)
+    old_windows = RateLimitCounter.window < current_window - 1
+    if dry_run:
+        return Pruned(
+            int(session.scalar(select(func.count()).where(old_events)) or 0),
+            int(session.scalar(select(func.count()).where(old_windows)) or 0),
+        )
+    events = session.execute(delete(VelocityEvent).where(old_events))
+    windows = session.execute(delete(RateLimitCounter).where(old_windows))
+    return Pruned(
+        int(getattr(events, "rowcount", 0) or 0), int(getattr(windows, "rowcount", 0) or 0)
+    )

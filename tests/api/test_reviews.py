@@ -11,8 +11,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import update
 
+from screening.service.notifier import smtp_sender
 from screening.store.models import Decision
-from screening.store.outbox import deliver, smtp_sender
+from screening.store.outbox import deliver
 from screening.store.reviews import one_month_after
 from tests.helpers import auth, contest, signup
 

@@ -14,9 +14,10 @@ import pytest
 from sqlalchemy import select
 
 from screening.app import create_app
+from screening.service.notifier import dispatcher, webhook_sender
 from screening.store.keys import create_key
 from screening.store.models import OutboxMessage
-from screening.store.outbox import deliver, dispatcher, webhook_sender
+from screening.store.outbox import deliver
 from tests.conftest import _truncate_all
 from tests.helpers import auth, contest, hold_every_signup, signup
 

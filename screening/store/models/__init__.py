@@ -109,12 +109,13 @@ class Decision(Base):
     api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id"), nullable=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(255), nullable=True)
     request_hmac: Mapped[str | None] = mapped_column(String(80), nullable=True)
-    contest_token_hash: Mapped[str] = mapped_column(String(64))
     # Pseudonyms (keyed HMACs, "keyid:hex") for finding a subject's decisions.
     email_hmac: Mapped[str | None] = mapped_column(String(80), nullable=True, index=True)
     external_ref_hmac: Mapped[str | None] = mapped_column(String(80), nullable=True, index=True)
     latency_ms: Mapped[float] = mapped_column(Float, default=0.0)
     record_hash: Mapped[str] = mapped_column(String(64))
+    # Keyed seal over (id, event count, last event hash): a deleted last event shows.
+    chain_mac: Mapped[str | None] = mapped_column(String(64), nullable=True)
     scrubbed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
@@ -134,6 +135,30 @@ class PersonalData(Base):
     external_ref: Mapped[str | None] = mapped_column(String(200), nullable=True)
     # The customer's language (en, nl, fr, de) for what they read; the policy lists it.
     language: Mapped[str | None] = mapped_column(String(8), nullable=True)
+
+
+class ContestToken(Base):
+    """One contest token handed out for a decision (first answer or idempotent replay).
+
+    Only the SHA-256 of the random token is kept. Every token of a decision opens it
+    until its data is scrubbed (retention) or erased, which deletes them all.
+    """
+
+    __tablename__ = "contest_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    decision_id: Mapped[str] = mapped_column(
+        ForeignKey("decisions.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __non_personal__ = {
+        "id": "number",
+        "decision_id": "random id",
+        "token_hash": "hash of a random token",
+        "created_at": "time",
+    }
 
 
 class DecisionEvent(Base):
@@ -239,11 +264,13 @@ class Checkpoint(Base):
     """
 
     __tablename__ = "checkpoints"
+    __table_args__ = (Index("uq_checkpoints_prev_hash", "prev_hash", unique=True),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     window_start: Mapped[datetime] = mapped_column(UTCDateTime())
     window_end: Mapped[datetime] = mapped_column(UTCDateTime())
     decisions: Mapped[int] = mapped_column(Integer)
+    events: Mapped[int] = mapped_column(Integer, default=0)
     digest: Mapped[str] = mapped_column(String(64))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
@@ -254,7 +281,8 @@ class Checkpoint(Base):
         "window_start": "time",
         "window_end": "time",
         "decisions": "count",
-        "digest": "hash of decision hashes",
+        "events": "count",
+        "digest": "hash of decision and event hashes",
         "prev_hash": "hash",
         "hash": "hash",
         "created_at": "time",
