@@ -13,6 +13,8 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response
 
+from screening.web import console
+
 STATIC = Path(__file__).resolve().parent / "static"
 bp = Blueprint("web", __name__, static_folder=str(STATIC), static_url_path="/static/web")
 
@@ -36,3 +38,4 @@ def contest_page() -> Any:
 
 def register(app: Flask) -> None:
     app.register_blueprint(bp)
+    console.register(app)
