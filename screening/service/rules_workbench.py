@@ -13,7 +13,9 @@ from screening.core.rules.backtest import parse_since, shadow_summary
 from screening.core.rules.ruleset import RuleSet, parse_rule_set
 from screening.core.screen import evaluate, run_checks
 from screening.errors import ValidationFailed
+from screening.service.review_queue import person_name, user_ids
 from screening.store import rulesets as ruleset_store
+from screening.store import users as user_store
 from screening.store.lists import list_signals
 from screening.store.models import iso
 from screening.store.rule_candidates import get_for_update
@@ -26,10 +28,11 @@ def overview(runtime: Any, *, history_limit: int = 30) -> dict[str, Any]:
     """Return the live rule set and the published versions with what each changed."""
     live = runtime.rules.current()
     with runtime.db.session() as session:
-        history = [
-            ruleset_store.describe(session, row)
-            for row in ruleset_store.history(session, history_limit)
-        ]
+        rows = ruleset_store.history(session, history_limit)
+        history = [ruleset_store.describe(session, row) for row in rows]
+        people = user_store.names(session, user_ids(item["author"] for item in history))
+    for item in history:
+        item["author"] = person_name(item["author"], people)
     return {"version": live.version, "document": live.rule_set.to_document(), "history": history}
 
 

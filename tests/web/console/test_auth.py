@@ -81,7 +81,9 @@ def test_a_form_post_without_the_csrf_token_is_refused(
     client: Any, cli_env: dict[str, str], runtime: Any
 ) -> None:
     make_user(cli_env, "ana@example.test")
-    refused = client.post("/console/login", data={"email": "ana@example.test", "password": PASSWORD})
+    refused = client.post(
+        "/console/login", data={"email": "ana@example.test", "password": PASSWORD}
+    )
     assert refused.status_code == 400
     assert "not accepted" in refused.get_data(as_text=True)
     assert client.get("/console/reviews").status_code == 302  # not signed in
@@ -162,9 +164,7 @@ def test_throttling_is_counted_in_redis_when_configured(
         app.extensions["screening"].db.dispose()
 
 
-def test_users_list_and_disable_end_a_session(
-    client: Any, cli_env: dict[str, str]
-) -> None:
+def test_users_list_and_disable_end_a_session(client: Any, cli_env: dict[str, str]) -> None:
     make_user(cli_env, "ana@example.test")
     make_user(cli_env, "root@example.test", role="admin")
     listed = CliRunner().invoke(main, ["users", "list"], env=cli_env)
