@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    SelectChoice,
     DateTimeLocalField,
     EmailField,
     PasswordField,
@@ -15,6 +16,10 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 
+def _choices(*pairs: tuple[str, str]) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 class LoginForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(), Length(max=320)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
@@ -23,7 +28,7 @@ class LoginForm(FlaskForm):
 class ResolveForm(FlaskForm):
     outcome = RadioField(
         "Decision",
-        choices=[("approve", "Approve the signup"), ("decline", "Decline the signup")],
+        choices=_choices(("approve", "Approve the signup"), ("decline", "Decline the signup")),
         validators=[DataRequired(message="Choose approve or decline.")],
     )
     note = TextAreaField(
@@ -32,7 +37,7 @@ class ResolveForm(FlaskForm):
     )
     label = SelectField(
         "Label for backtests and training",
-        choices=[("", "No label"), ("fraud", "Fraud"), ("legitimate", "Legitimate")],
+        choices=_choices(("", "No label"), ("fraud", "Fraud"), ("legitimate", "Legitimate")),
         validators=[Optional()],
     )
 
@@ -62,14 +67,14 @@ class BacktestForm(FlaskForm):
 
 
 class ListEntryForm(FlaskForm):
-    list_name = SelectField("List", choices=[("block", "Block"), ("allow", "Allow")])
+    list_name = SelectField("List", choices=_choices(("block", "Block"), ("allow", "Allow")))
     kind = SelectField(
         "Kind",
-        choices=[
+        choices=_choices(
             ("email", "Email address"),
             ("email_domain", "Email domain"),
             ("phone", "Phone (international form)"),
-        ],
+        ),
     )
     value = StringField("Value", validators=[DataRequired(), Length(max=320)])
     reason = StringField(
