@@ -72,6 +72,7 @@ def backtest(runtime: Any, candidate_id: str, *, since: str) -> dict[str, Any]:
             session, rule_set, since=start, limit=BACKTEST_LIMIT, newest_first=True
         )
     report = result.report()
+    report["rules"].sort(key=lambda rule: -rule["hits"])  # what fires first
     return {
         **report,
         "since": iso(start),

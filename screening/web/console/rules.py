@@ -26,9 +26,12 @@ def _editor(form: CandidateForm, *, candidate: dict[str, Any] | None, errors: li
     lines = (form.source.data or "").splitlines()
     bad = {int(e["line"]) for e in errors if e.get("line")}
     # The lines with problems and two on either side, to show each error at its rule.
-    shown = [
-        (n, line, n in bad) for n, line in enumerate(lines, 1) if any(abs(n - b) <= 2 for b in bad)
-    ]
+    shown: list[tuple[int, str, bool] | None] = []
+    for n, line in enumerate(lines, 1):
+        if any(abs(n - b) <= 2 for b in bad):
+            if shown and shown[-1] is not None and shown[-1][0] != n - 1:
+                shown.append(None)  # a gap between two problems' lines
+            shown.append((n, line, n in bad))
     return render_template(
         "console/candidate_edit.html",
         form=form,
