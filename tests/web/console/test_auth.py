@@ -218,3 +218,19 @@ def test_an_analyst_cannot_open_admin_pages(client: Any, cli_env: dict[str, str]
     assert client.get("/console/dpo").status_code == 403
     refused = post_form(client, "/console/rules", "/console/rules/rollback", {"version": "v1"})
     assert refused.status_code == 403
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(("env", "secure"), [("test", False), ("production", True)])
+def test_session_cookies_are_secure_outside_development_and_test(
+    settings: dict[str, Any], env: str, secure: bool
+) -> None:
+    from screening.app import create_app
+
+    app = create_app({**settings, "env": env})
+    try:
+        assert app.config["SESSION_COOKIE_SECURE"] is secure
+        assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+        assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    finally:
+        app.extensions["screening"].db.dispose()
