@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from screening.cli.common import _fail, _runtime
+from screening.cli.common import _database, _fail
 from screening.errors import ScreeningError
 
 
@@ -31,9 +31,9 @@ def create(email: str, role: str, password_stdin: bool) -> None:
         click.echo("error: give the password on standard input with --password-stdin", err=True)
         sys.exit(2)
     password = sys.stdin.readline().rstrip("\r\n")
-    runtime = _runtime()
+    database = _database()
     try:
-        person = create_user(runtime, email=email, role=role, password=password)
+        person = create_user(database, email=email, role=role, password=password)
     except ScreeningError as exc:
         _fail(exc)
     click.echo(f"created {person.role} #{person.id}")
@@ -45,8 +45,7 @@ def list_users() -> None:
     from screening.service.users import list_users as listing
     from screening.store.models import iso
 
-    runtime = _runtime()
-    for row in listing(runtime):
+    for row in listing(_database()):
         state = "disabled" if row["disabled"] else "active"
         last = iso(row["last_login_at"]) or "never"
         click.echo(f"#{row['id']}\t{row['email']}\t{row['role']}\t{state}\tlast sign-in {last}")
@@ -58,9 +57,8 @@ def disable(email: str) -> None:
     """Disable an account; its open sessions stop working at their next request."""
     from screening.service.users import disable_user
 
-    runtime = _runtime()
     try:
-        person = disable_user(runtime, email)
+        person = disable_user(_database(), email)
     except ScreeningError as exc:
         _fail(exc)
     click.echo(f"disabled #{person.id}")

@@ -11,12 +11,12 @@ from typing import Any
 from screening.core.decide import OUTCOMES
 from screening.core.rules.backtest import parse_since, shadow_summary
 from screening.core.rules.ruleset import RuleSet, parse_rule_set
-from screening.core.screen import evaluate, run_checks
 from screening.errors import ValidationFailed
+from screening.runtime import LiveRuleSet
 from screening.service.review_queue import person_name, user_ids
+from screening.service.screenings import simulate_screening
 from screening.store import rulesets as ruleset_store
 from screening.store import users as user_store
-from screening.store.lists import list_signals
 from screening.store.models import iso
 from screening.store.rule_candidates import get_for_update
 
@@ -89,43 +89,17 @@ def simulate(runtime: Any, payload: dict[str, Any], *, candidate_id: str | None)
 
     List signals are looked up; velocity counts stay 0 (counting would record the signup).
     """
-    minimised = runtime.policy.minimise(payload)
-    checked = run_checks(
-        minimised.kept,
-        minimised.transient,
-        policy=runtime.policy,
-        today=datetime.now(UTC).date(),
-        resolver=runtime.resolver,
-        name_scorer=runtime.name_scorer,
-    )
-    with runtime.db.session() as session:
-        if candidate_id:
-            rule_set, label = _candidate_rules(session, candidate_id), f"candidate {candidate_id}"
-        else:
-            live = runtime.rules.current()
-            rule_set, label = live.rule_set, f"live {live.version}"
-        listed = list_signals(session, runtime, checked.normalized, checked.signals)
-    screened = evaluate(checked, rule_set, extra=listed, scorer=runtime.scorer)
-    decision = screened.decision
+    rules = None
+    if candidate_id:
+        with runtime.db.session() as session:
+            rules = LiveRuleSet(
+                f"candidate {candidate_id}", _candidate_rules(session, candidate_id)
+            )
+    result = simulate_screening(runtime, payload, rules=rules)
     return {
-        "against": label,
-        "outcome": decision.outcome,
-        "score": decision.score,
-        "risk_total": decision.risk_total,
-        "shadow_outcome": decision.shadow_outcome,
-        "reasons": [r.to_dict() for r in decision.reasons],
-        "rules": [
-            {
-                "id": rule.id,
-                "mode": rule.mode,
-                "action": rule.action,
-                "fired": screened.evaluation.results.get(rule.id),
-                "error": screened.evaluation.errors.get(rule.id),
-            }
-            for rule in rule_set.rules
-        ],
-        "fired": [rule.id for rule in rule_set.rules if screened.evaluation.results.get(rule.id)],
-        "discarded_fields": minimised.discarded,
+        **result,
+        "against": result["rules_version"] if candidate_id else f"live {result['rules_version']}",
+        "fired": [rule["id"] for rule in result["rules"] if rule["fired"]],
     }
 
 

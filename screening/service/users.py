@@ -18,6 +18,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from screening.errors import RateLimited, Unauthorized
+from screening.store import Database
 from screening.store import users as store
 
 log = logging.getLogger("screening.users")
@@ -62,18 +63,18 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def create_user(runtime: Any, *, email: str, role: str, password: str) -> Person:
+def create_user(db: Database, *, email: str, role: str, password: str) -> Person:
     """Create an account (the password is checked for length, then hashed with argon2id)."""
     hashed = hash_password(password)
-    with runtime.db.session() as session:
+    with db.session() as session:
         row = store.create(
             session, email=email, role=role, password_hash=hashed, now=datetime.now(UTC)
         )
         return _person(row)
 
 
-def list_users(runtime: Any) -> list[dict[str, Any]]:
-    with runtime.db.session() as session:
+def list_users(db: Database) -> list[dict[str, Any]]:
+    with db.session() as session:
         return [
             {
                 "id": row.id,
@@ -87,8 +88,8 @@ def list_users(runtime: Any) -> list[dict[str, Any]]:
         ]
 
 
-def disable_user(runtime: Any, email: str) -> Person:
-    with runtime.db.session() as session:
+def disable_user(db: Database, email: str) -> Person:
+    with db.session() as session:
         return _person(store.disable(session, email, now=datetime.now(UTC)))
 
 

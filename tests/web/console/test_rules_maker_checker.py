@@ -92,8 +92,8 @@ def test_a_candidate_goes_live_only_when_a_second_person_approves_it(
 def test_the_service_refuses_the_author_and_a_stale_candidate(runtime: Any) -> None:
     from screening.service.users import create_user
 
-    maker = create_user(runtime, email="m@example.test", role="admin", password="p" * 12)
-    checker = create_user(runtime, email="c@example.test", role="analyst", password="p" * 12)
+    maker = create_user(runtime.db, email="m@example.test", role="admin", password="p" * 12)
+    checker = create_user(runtime.db, email="c@example.test", role="analyst", password="p" * 12)
     first = rule_candidates.create(runtime, maker, text=edited_source(runtime), note="one")
     second = rule_candidates.create(runtime, maker, text=edited_source(runtime), note="two")
     with pytest.raises(Forbidden):
@@ -135,8 +135,8 @@ def test_an_invalid_candidate_is_never_stored_and_the_errors_name_the_rule(
 def test_a_rejected_candidate_cannot_be_approved(runtime: Any) -> None:
     from screening.service.users import create_user
 
-    maker = create_user(runtime, email="m@example.test", role="analyst", password="p" * 12)
-    checker = create_user(runtime, email="c@example.test", role="analyst", password="p" * 12)
+    maker = create_user(runtime.db, email="m@example.test", role="analyst", password="p" * 12)
+    checker = create_user(runtime.db, email="c@example.test", role="analyst", password="p" * 12)
     cid = rule_candidates.create(runtime, maker, text=edited_source(runtime), note="")
     rule_candidates.reject(runtime, checker, cid, note="not now")
     with pytest.raises(Conflict):
@@ -182,7 +182,7 @@ def test_backtest_simulate_and_rollback_from_the_workbench(
     checker = Person(id=2, email="c@example.test", role="analyst")
     from screening.service.users import create_user
 
-    create_user(runtime, email="c@example.test", role="analyst", password="p" * 12)
+    create_user(runtime.db, email="c@example.test", role="analyst", password="p" * 12)
     rule_candidates.approve(runtime, checker, cid)
     rolled = post_form(client, "/console/rules", "/console/rules/rollback", {"version": before})
     assert rolled.status_code == 302
