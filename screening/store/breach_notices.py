@@ -63,9 +63,13 @@ def move(session: Session, breach_id: str, action: str) -> int:
     if action not in MOVES:
         raise Conflict("Notices can be held, released or cancelled.")
     source, target = MOVES[action]
+    condition = and_(_of(breach_id), OutboxMessage.status == source)
+    if action == "release":
+        # A notice whose recipient erasure or retention removed while held never goes.
+        condition = and_(condition, OutboxMessage.recipient.is_not(None))
     result = session.execute(
         update(OutboxMessage)
-        .where(_of(breach_id), OutboxMessage.status == source)
+        .where(condition)
         .values(status=target)
         .execution_options(synchronize_session=False)
     )

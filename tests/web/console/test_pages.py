@@ -11,6 +11,7 @@ import pytest
 
 from screening.store.models import DecisionEvent, OutboxMessage, ReviewRequest
 from screening.store.models.lists import ListChange
+from screening.store.outbox import deliver
 from tests.helpers import auth, signup
 from tests.web.console.helpers import contested, held, make_user, post_form, sign_in
 
@@ -204,13 +205,25 @@ def test_the_dpo_pages_track_a_breach_and_its_notices(
     page = client.get(path).get_data(as_text=True)
     assert "71." in page or "70." in page  # hours left of the 72
 
+    def states() -> list[str]:
+        with runtime.db.session() as session:
+            rows = session.query(OutboxMessage).filter_by(kind="breach_notice")
+            return [m.status for m in rows]
+
+    assert states() == ["pending"]
     held_now = post_form(client, path, f"{path}/notices", {"action": "hold"})
     assert held_now.status_code == 302
+    assert states() == ["held"]
+    sent: list[Any] = []
+    with runtime.db.session() as session:
+        deliver(session, sent.append, now=datetime.now(UTC) + timedelta(minutes=1))
+    assert sent == []  # the sender skips a held notice
+    post_form(client, path, f"{path}/notices", {"action": "release"})
+    assert states() == ["pending"]
+    post_form(client, path, f"{path}/notices", {"action": "hold"})
     cancelled = post_form(client, path, f"{path}/notices", {"action": "cancel"})
     assert cancelled.status_code == 302
-    with runtime.db.session() as session:
-        states = [m.status for m in session.query(OutboxMessage).filter_by(kind="breach_notice")]
-    assert states and set(states) == {"cancelled"}
+    assert states() == ["cancelled"]
 
     notified = post_form(client, path, f"{path}/notified", {"who": "authority", "at": ""})
     assert notified.status_code == 302
