@@ -42,8 +42,8 @@ def create(email: str, role: str, password_stdin: bool) -> None:
 @group.command("list")
 def list_users() -> None:
     """List accounts: number, email, role, state, last sign-in."""
+    from screening.core.vocabulary import iso
     from screening.service.users import list_users as listing
-    from screening.store.models import iso
 
     for row in listing(_database()):
         state = "disabled" if row["disabled"] else "active"

@@ -9,7 +9,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from screening.core.decide import OUTCOMES
+from screening.core.vocabulary import OUTCOMES
 from screening.store import dashboard as store
 
 CACHE_SECONDS = 30.0
@@ -59,7 +59,7 @@ def _compute(runtime: Any, days: int) -> dict[str, Any]:
     by_day: dict[str, dict[str, int]] = {}
     for offset in range(days):
         by_day[(since + timedelta(days=offset)).date().isoformat()] = dict.fromkeys(OUTCOMES, 0)
-    totals = dict.fromkeys(OUTCOMES, 0)
+    totals: dict[str, int] = dict.fromkeys(OUTCOMES, 0)
     for day, outcome, count in per_day:
         by_day.setdefault(day.isoformat(), dict.fromkeys(OUTCOMES, 0))[outcome] = count
         totals[outcome] = totals.get(outcome, 0) + count

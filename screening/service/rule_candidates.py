@@ -20,11 +20,11 @@ import yaml
 
 from screening.core.rules.check import locate
 from screening.core.rules.ruleset import parse_rule_set, parse_rule_text, validate_rule_set
+from screening.core.vocabulary import iso
 from screening.errors import Conflict, Forbidden, RuleSetError
 from screening.store import rule_candidates as store
 from screening.store import rulesets as ruleset_store
 from screening.store import users as user_store
-from screening.store.models import iso
 from screening.store.models.users import RuleCandidate
 
 log = logging.getLogger("screening.rules")

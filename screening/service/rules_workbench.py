@@ -8,16 +8,17 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from screening.core.decide import OUTCOMES
 from screening.core.rules.backtest import parse_since, shadow_summary
 from screening.core.rules.ruleset import RuleSet, parse_rule_set
+from screening.core.vocabulary import OUTCOMES, iso
 from screening.errors import ValidationFailed
 from screening.runtime import LiveRuleSet
 from screening.service.review_queue import person_name, user_ids
+from screening.service.rules import replay
+from screening.service.rules import rollback as rollback_version
 from screening.service.screenings import simulate_screening
 from screening.store import rulesets as ruleset_store
 from screening.store import users as user_store
-from screening.store.models import iso
 from screening.store.rule_candidates import get_for_update
 
 # Like the API: a backtest from the console replays at most the window's newest decisions.
@@ -68,7 +69,7 @@ def backtest(runtime: Any, candidate_id: str, *, since: str) -> dict[str, Any]:
     with runtime.db.session() as session:
         rule_set = _candidate_rules(session, candidate_id)
         in_window = ruleset_store.recorded_count(session, since=start)
-        result, left_out = ruleset_store.replay(
+        result, left_out = replay(
             session, rule_set, since=start, limit=BACKTEST_LIMIT, newest_first=True
         )
     report = result.report()
@@ -116,8 +117,4 @@ def shadow(runtime: Any, *, since: str, limit: int = 50) -> dict[str, Any]:
 
 def rollback(runtime: Any, person: Any, version: str) -> str:
     """Make an earlier version live again as ``person``; return the new version's label."""
-    with runtime.db.session() as session:
-        row = ruleset_store.rollback(session, version, author=person.actor)
-        label = row.version
-    runtime.rules.invalidate()
-    return label
+    return str(rollback_version(runtime, version, author=person.actor)["version"])
