@@ -1,7 +1,7 @@
 """console: named users, login throttling, rule-set candidates, breach customer notices
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-01 23:30:00
 
 ``users`` holds the people who sign in to the console (argon2 password hashes);
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
