@@ -38,6 +38,8 @@ ALLOWED_FIELDS = frozenset(
         "breach_id",
         "request_id",
         "right",
+        "user_id",
+        "candidate_id",
         "replayed",
         "discarded_count",
     }

@@ -11,7 +11,19 @@ from importlib.metadata import PackageNotFoundError, version
 
 import click
 
-from screening.cli import audit, db, keys, model, policy, retention, reviews, rules, serve, subjects
+from screening.cli import (
+    audit,
+    db,
+    keys,
+    model,
+    policy,
+    retention,
+    reviews,
+    rules,
+    serve,
+    subjects,
+    users,
+)
 
 
 def _version() -> str:
@@ -40,6 +52,7 @@ main.add_command(rules.lists_group)
 main.add_command(subjects.group)
 main.add_command(subjects.breaches_group)
 main.add_command(model.group)
+main.add_command(users.group)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

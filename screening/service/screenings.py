@@ -24,7 +24,7 @@ from screening.core.pipeline import Checked, Context, Screened, screen
 from screening.core.rules.ruleset import RuleSet
 from screening.core.tokens import new_token, token_hash
 from screening.errors import DuplicateRecord, IdempotencyMismatch
-from screening.runtime import Runtime
+from screening.runtime import LiveRuleSet, Runtime
 from screening.store import decisions as store
 from screening.store import reviews
 from screening.store.lists import list_signals
@@ -187,12 +187,17 @@ def record_screening(
     )
 
 
-def simulate_screening(runtime: Runtime, payload: Mapping[str, Any]) -> dict[str, Any]:
+def simulate_screening(
+    runtime: Runtime, payload: Mapping[str, Any], *, rules: LiveRuleSet | None = None
+) -> dict[str, Any]:
     """Screen one signup against the live rules, recording nothing: every signal and rule result.
 
     List signals are looked up; velocity signals are 0 (counting would record the signup).
+
+    Args:
+        rules: another rule set to screen against (a candidate), instead of the live one.
     """
-    live = runtime.rules.current()
+    live = rules or runtime.rules.current()
     with runtime.db.session() as session:
 
         def lookups(checked: Checked) -> Mapping[str, SignalValue]:

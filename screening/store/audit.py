@@ -155,11 +155,10 @@ class Finding:
 
 
 def _import_model_modules() -> None:
-    """Import every ``screening.store.models_*`` module so their tables are declared."""
-    package = Path(__file__).resolve().parent
+    """Import every module of ``screening.store.models`` so all their tables are declared."""
+    package = Path(__file__).resolve().parent / "models"
     for info in pkgutil.iter_modules([str(package)]):
-        if info.name.startswith("models_"):
-            importlib.import_module(f"screening.store.{info.name}")
+        importlib.import_module(f"screening.store.models.{info.name}")
 
 
 def declared_non_personal() -> dict[str, dict[str, str]]:
@@ -167,6 +166,9 @@ def declared_non_personal() -> dict[str, dict[str, str]]:
 
     A model class may declare ``__non_personal__ = {column: why}``; columns it
     lists as personal must instead be named by the policy (``__personal__``).
+    Columns holding employees' personal data (the console's own accounts, which the
+    customers' policy file does not cover) are declared in ``__employee_data__``
+    with their purpose; :func:`employee_data` lists them.
     """
     _import_model_modules()
     out = {table: dict(columns) for table, columns in NON_PERSONAL.items()}
@@ -175,6 +177,22 @@ def declared_non_personal() -> dict[str, dict[str, str]]:
         declared = getattr(cls, "__non_personal__", None)
         if declared:
             out.setdefault(cls.__tablename__, {}).update(declared)
+        employee = getattr(cls, "__employee_data__", None)
+        if employee:
+            out.setdefault(cls.__tablename__, {}).update(
+                {column: f"employee personal data: {why}" for column, why in employee.items()}
+            )
+    return out
+
+
+def employee_data() -> dict[str, dict[str, str]]:
+    """Return the columns that hold employees' personal data, by table, with their purpose."""
+    _import_model_modules()
+    out: dict[str, dict[str, str]] = {}
+    for mapper in Base.registry.mappers:
+        declared = getattr(mapper.class_, "__employee_data__", None)
+        if declared:
+            out[mapper.class_.__tablename__] = dict(declared)
     return out
 
 

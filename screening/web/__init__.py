@@ -22,6 +22,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from screening.core import i18n
 from screening.core.i18n.messages import N_
+from screening.web import console
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
@@ -109,3 +110,4 @@ def contest_page() -> Any:
 
 def register(app: Flask) -> None:
     app.register_blueprint(bp)
+    console.register(app)

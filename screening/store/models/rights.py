@@ -100,6 +100,8 @@ class Breach(Base):
         "notify_authority_by": "time",
         "authority_notified_at": "time",
         "notified_by": "API key name",
+        "customers_notified_at": "time",
+        "customers_notified_by": "API key name or user:<number>",
         "consequences": "operator text",
         "measures": "operator text",
         "draft": "notification text built from the fields above",
@@ -120,6 +122,8 @@ class Breach(Base):
     notify_authority_by: Mapped[datetime] = mapped_column(UTCDateTime())
     authority_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     notified_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    customers_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    customers_notified_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
     consequences: Mapped[str | None] = mapped_column(Text, nullable=True)
     measures: Mapped[str | None] = mapped_column(Text, nullable=True)
     draft: Mapped[str] = mapped_column(Text)
