@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 import pytest
@@ -227,7 +228,10 @@ def test_session_cookies_are_secure_outside_development_and_test(
 ) -> None:
     from screening.app import create_app
 
-    app = create_app({**settings, "env": env})
+    overrides: dict[str, Any] = {**settings, "env": env}
+    if env == "production":  # production refuses development-grade secrets
+        overrides["audit_key"] = secrets.token_urlsafe(32)
+    app = create_app(overrides)
     try:
         assert app.config["SESSION_COOKIE_SECURE"] is secure
         assert app.config["SESSION_COOKIE_HTTPONLY"] is True
