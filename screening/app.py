@@ -48,7 +48,7 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> OpenAPI:
         validation_error_callback=validation_error_response,
     )
     app.config.update(
-        SECRET_KEY=settings.secret_key,
+        SECRET_KEY=settings.secret_key.get_secret_value(),
         MAX_CONTENT_LENGTH=settings.max_body_bytes,
         JSON_SORT_KEYS=False,
     )
