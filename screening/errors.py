@@ -5,7 +5,8 @@
     ├── PolicyError                 500 policy_error   (policy file invalid; stops start-up)
     ├── RuleSetError                422 invalid_rule_set (rule set refused; names the rule)
     ├── ModelError                  500 model_error    (artifact refused: hash/features)
-    ├── StorageError                503 storage_unavailable
+    ├── StorageError                503 storage_unavailable (with Retry-After)
+    │   ├── RedisUnavailable        503 redis_unavailable   (shared counters down)
     │   └── DuplicateRecord         409 duplicate_record (a unique key already taken)
     └── ApiError                    400 bad_request    (a client's request was wrong)
         ├── MalformedJSON           400 malformed_json
@@ -92,6 +93,18 @@ class StorageError(ScreeningError):
 
     status_code = 503
     code = "storage_unavailable"
+    retry_after_seconds = 5
+
+    def __init__(self, message: str = "", **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        if self.status_code == 503:
+            self.headers.setdefault("Retry-After", str(self.retry_after_seconds))
+
+
+class RedisUnavailable(StorageError):
+    """The shared counters (Redis) are unavailable; try again shortly."""
+
+    code = "redis_unavailable"
 
 
 class DuplicateRecord(StorageError):

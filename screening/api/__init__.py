@@ -21,6 +21,7 @@ from screening.api import (
     errors,
     health,
     lists,
+    ratelimit,
     reviews,
     rules,
     screenings,
@@ -114,6 +115,7 @@ def register(app: OpenAPI) -> None:
     app.before_request(_check_url)
     app.before_request(auth.guard)
     app.before_request(_check_body)
+    app.after_request(ratelimit.add_headers)
     for module in (screenings, decisions, reviews, rules, lists, subjects, breaches, health):
         app.register_api(module.bp)
     _document(app)

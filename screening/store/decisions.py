@@ -92,6 +92,12 @@ def get(session: Session, decision_id: str) -> Decision | None:
     return session.get(Decision, decision_id)
 
 
+def contest_token_hash(session: Session, decision_id: str) -> str | None:
+    """Return a decision's stored token hash (None: unknown id, or scrubbed): one narrow
+    lookup, the same work whether the decision exists or not."""
+    return session.scalar(select(Decision.contest_token_hash).where(Decision.id == decision_id))
+
+
 def personal_data(session: Session, decision_id: str) -> PersonalData | None:
     return session.get(PersonalData, decision_id)
 
