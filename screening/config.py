@@ -61,6 +61,7 @@ ENV_VARS: dict[str, str] = {
     "model_path": "SCREENING_MODEL",
     "policy_path": "SCREENING_POLICY",
     "max_body_bytes": "SCREENING_MAX_BODY_BYTES",
+    "body_timeout_seconds": "SCREENING_BODY_TIMEOUT",
     "customer_rate_limit_per_minute": "SCREENING_CUSTOMER_RATE_LIMIT",
     "screen_rate_limit_per_minute": "SCREENING_SCREEN_RATE_LIMIT",
     "trusted_proxies": "SCREENING_TRUSTED_PROXIES",
@@ -120,6 +121,8 @@ class Settings(BaseSettings):
     model_path: Path = _env("model_path", default=DEFAULT_MODEL)
     policy_path: Path = _env("policy_path", default=DEFAULT_POLICY)
     max_body_bytes: int = _env("max_body_bytes", default=16 * 1024, ge=1024)
+    # Longest wait for the next piece of a request body before answering 408 (slow clients).
+    body_timeout_seconds: float = _env("body_timeout_seconds", default=10.0, gt=0, le=300)
     # Customer-facing endpoints: requests per minute per client and per decision.
     customer_rate_limit_per_minute: int = _env("customer_rate_limit_per_minute", default=30, ge=0)
     # Keys with scope `screen` are not limited unless the operator sets one (0 = off).

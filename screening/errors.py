@@ -19,6 +19,7 @@
         │   ├── ReviewOpen          409 review_open      (a contest while one is open)
         │   ├── AlreadyResolved     409 already_resolved (a contest after a resolution)
         │   └── NotContestable      409 not_contestable  (a contest of an approval)
+        ├── RequestTimeout          408 request_timeout (the body did not arrive in time)
         ├── PayloadTooLarge         413 payload_too_large
         ├── UnsupportedMediaType    415 unsupported_media_type
         ├── IdempotencyMismatch     422 idempotency_key_reused
@@ -185,6 +186,13 @@ class NotContestable(Conflict):
     """This decision approved the signup: there is nothing to contest."""
 
     code = "not_contestable"
+
+
+class RequestTimeout(ApiError):
+    """The request body did not arrive in time; send it again."""
+
+    status_code = 408
+    code = "request_timeout"
 
 
 class PayloadTooLarge(ApiError):

@@ -7,11 +7,14 @@ views only ever see a JSON object of bounded size and depth holding storable tex
 
 from __future__ import annotations
 
+import contextlib
 import io
+import socket
 from typing import Any
 
 from flask import current_app, request
 from flask_openapi3 import OpenAPI
+from werkzeug.exceptions import ClientDisconnected
 from werkzeug.wsgi import get_content_length
 
 from screening.api import (
@@ -34,7 +37,12 @@ from screening.api.intake import (
     parse_json,
     read_streamed,
 )
-from screening.errors import MalformedJSON, PayloadTooLarge, UnsupportedMediaType
+from screening.errors import (
+    MalformedJSON,
+    PayloadTooLarge,
+    RequestTimeout,
+    UnsupportedMediaType,
+)
 
 YAML_TYPES = frozenset({"application/yaml", "application/x-yaml", "text/yaml"})
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
@@ -59,6 +67,27 @@ def _body_limit(view: Any) -> int:
     return int(current_app.config["MAX_CONTENT_LENGTH"])
 
 
+def _bound_body_reads() -> None:
+    """Give the body a read deadline, so a client that stalls mid-body frees its thread.
+
+    gunicorn's threads read the body blocking and without a deadline; a client that
+    sends headers and one byte of a 1,000-byte body would hold a thread until it
+    gave up. Each read now waits at most ``SCREENING_BODY_TIMEOUT`` seconds.
+    """
+    sock = request.environ.get("gunicorn.socket")
+    if sock is not None:
+        sock.settimeout(current_app.extensions["screening"].settings.body_timeout_seconds)
+
+
+def _stop_reading() -> None:
+    # The rest of a stalled body is never coming: without this, the server would try
+    # to drain it before answering the next request on the connection.
+    sock = request.environ.get("gunicorn.socket")
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RD)
+
+
 def _buffer_streamed_body(limit: int) -> None:
     """Read a chunked body here, bounded, so every later reader sees a sized body.
 
@@ -68,7 +97,11 @@ def _buffer_streamed_body(limit: int) -> None:
     environ = request.environ
     if get_content_length(environ) is not None or "wsgi.input_terminated" not in environ:
         return
-    data = read_streamed(environ["wsgi.input"], limit)
+    try:
+        data = read_streamed(environ["wsgi.input"], limit)
+    except RequestTimeout:
+        _stop_reading()
+        raise
     environ["wsgi.input"] = io.BytesIO(data)
     environ["CONTENT_LENGTH"] = str(len(data))
     # Now a sized body: werkzeug ignores Content-Length while Transfer-Encoding is chunked.
@@ -86,8 +119,13 @@ def _check_body() -> None:
     length = get_content_length(request.environ)
     if length is not None and length > limit:
         raise PayloadTooLarge(f"The request body is larger than {limit} bytes.")
+    _bound_body_reads()
     _buffer_streamed_body(limit)
-    data = request.get_data(cache=True)
+    try:
+        data = request.get_data(cache=True)
+    except ClientDisconnected as exc:
+        _stop_reading()
+        raise RequestTimeout() from exc
     if not data:
         if request.mimetype and request.mimetype != "application/json":
             raise UnsupportedMediaType()

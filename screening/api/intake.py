@@ -15,7 +15,13 @@ import re
 from collections.abc import Iterator
 from typing import IO, Any
 
-from screening.errors import ApiError, MalformedJSON, PayloadTooLarge, ValidationFailed
+from screening.errors import (
+    ApiError,
+    MalformedJSON,
+    PayloadTooLarge,
+    RequestTimeout,
+    ValidationFailed,
+)
 
 # A signup is 3 levels deep and a rule set 5; nothing we accept needs more.
 MAX_JSON_DEPTH = 32
@@ -30,11 +36,15 @@ def read_streamed(stream: IO[bytes], limit: int) -> bytes:
 
     Raises:
         PayloadTooLarge: more than ``limit`` bytes arrived.
+        RequestTimeout: the body stopped arriving.
     """
     chunks: list[bytes] = []
     size = 0
     while size <= limit:
-        chunk = stream.read(min(_READ_CHUNK, limit + 1 - size))
+        try:
+            chunk = stream.read(min(_READ_CHUNK, limit + 1 - size))
+        except OSError as exc:  # the socket's read timeout, or the client went away
+            raise RequestTimeout() from exc
         if not chunk:
             break
         chunks.append(chunk)
