@@ -42,6 +42,7 @@ from screening.errors import (
     PayloadTooLarge,
     RequestTimeout,
     UnsupportedMediaType,
+    ValidationFailed,
 )
 
 YAML_TYPES = frozenset({"application/yaml", "application/x-yaml", "text/yaml"})
@@ -131,9 +132,13 @@ def _check_body() -> None:
             raise UnsupportedMediaType()
         return
     if request.mimetype in YAML_TYPES and getattr(view, "_accepts_yaml", False):
-        check_depth(data)
-        check_url_text(data.decode("utf-8", "replace"))
-        return
+        check_depth(data)  # flow-style YAML nests with brackets too
+        if b"\x00" in data:
+            raise ValidationFailed(
+                "The rule set contains a NUL character.",
+                fields=[{"field": "body", "problem": "contains a NUL character"}],
+            )
+        return  # the parsed document's text is checked where it is parsed (api/rules.py)
     if request.mimetype != "application/json":
         allowed = (
             "application/json or application/yaml"

