@@ -110,18 +110,27 @@ def parse_json(data: bytes) -> Any:
 
 
 def _strings(value: Any) -> Iterator[tuple[str, str]]:
-    """Yield ``(dotted path, text)`` for every key and string in ``value`` (no recursion)."""
+    """Yield ``(dotted path, text)`` for every key and string in ``value`` (no recursion).
+
+    Each container is walked once: YAML aliases share one object many times over
+    (a "billion laughs" document is small as objects, exponential as a tree).
+    """
     stack: list[tuple[str, Any]] = [("", value)]
+    seen: set[int] = set()
     while stack:
         path, item = stack.pop()
         if isinstance(item, str):
             yield path or "body", item
-        elif isinstance(item, dict):
+            continue
+        if not isinstance(item, dict | list) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, dict):
             for key, child in item.items():
                 where = f"{path}.{key}" if path else str(key)
                 yield where, str(key)
                 stack.append((where, child))
-        elif isinstance(item, list):
+        else:
             stack.extend((f"{path}.{i}" if path else str(i), c) for i, c in enumerate(item))
 
 
