@@ -42,6 +42,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
         "SCREENING_BODY_TIMEOUT": str(BODY_TIMEOUT),
         "SCREENING_LOG_LEVEL": "WARNING",
     }
+    subprocess.run(
+        [SCREENING, "db", "upgrade"], env=env, capture_output=True, timeout=120, check=True
+    )
     created = subprocess.run(
         [SCREENING, "keys", "create", "--scope", "screen"],
         env=env,
