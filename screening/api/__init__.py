@@ -54,9 +54,8 @@ def _check_url() -> None:
     """Refuse NUL and unpaired surrogates in the path, the query and the headers we read."""
     check_url_text(
         request.path,
-        *request.args.keys(),
-        *request.args.values(),
-        request.headers.get("Idempotency-Key", ""),
+        request.args.to_dict(flat=False),
+        {"Idempotency-Key": request.headers.get("Idempotency-Key", "")},
     )
 
 

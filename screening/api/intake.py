@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from screening.errors import (
-    ApiError,
     MalformedJSON,
+    NotFound,
     PayloadTooLarge,
     RequestTimeout,
     ValidationFailed,
@@ -164,11 +164,26 @@ def check_text(value: Any) -> None:
         )
 
 
-def check_url_text(*parts: str) -> None:
-    """Refuse a NUL or unpaired surrogate in the path, query or a header we read.
+def check_url_text(path: str, params: dict[str, list[str]], headers: dict[str, str]) -> None:
+    """Refuse a NUL or unpaired surrogate in the path, the query or a header we read.
 
     Raises:
-        ApiError: 400, naming no value.
+        NotFound: in the path (no resource is named that way).
+        ValidationFailed: in a query parameter or header, naming it (never the value).
     """
-    if any(_BAD_TEXT.search(part) for part in parts):
-        raise ApiError("The URL or a header contains a NUL or an unpaired surrogate.")
+    if _BAD_TEXT.search(path):
+        raise NotFound("No resource has this path.")
+    bad = [
+        name
+        for name, values in params.items()
+        if _BAD_TEXT.search(name) or any(_BAD_TEXT.search(v) for v in values)
+    ]
+    bad += [name for name, value in headers.items() if _BAD_TEXT.search(value)]
+    if bad:
+        names = [_printable_path(n) for n in bad]
+        raise ValidationFailed(
+            f"Text that cannot be stored in: {', '.join(names)}.",
+            fields=[
+                {"field": n, "problem": "contains a NUL or an unpaired surrogate"} for n in names
+            ],
+        )
