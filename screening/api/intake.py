@@ -9,6 +9,7 @@ a ``RecursionError`` or a database that chokes on a NUL character.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import re
@@ -29,6 +30,8 @@ _STRUCTURE = re.compile(rb'[\[\]{}"\\]')
 # Lone UTF-16 halves that json.loads turns "\ud800" into, and NUL: text no database stores.
 _BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
 _READ_CHUNK = 64 * 1024
+# How much of a refused streamed body is read and dropped so the client sees its 413.
+DRAIN_BYTES = 4 * 1024 * 1024
 
 
 def read_streamed(stream: IO[bytes], limit: int) -> bytes:
@@ -50,8 +53,24 @@ def read_streamed(stream: IO[bytes], limit: int) -> bytes:
         chunks.append(chunk)
         size += len(chunk)
     if size > limit:
+        _drain(stream)
         raise PayloadTooLarge(f"The request body is larger than {limit} bytes.")
     return b"".join(chunks)
+
+
+def _drain(stream: IO[bytes]) -> None:
+    """Read and drop what is left of a refused body, up to ``DRAIN_BYTES``.
+
+    Closing a connection with unread bytes makes the kernel reset it, and the
+    client may then lose the 413 it was sent; a modest drain lets it read it.
+    """
+    drained = 0
+    with contextlib.suppress(OSError):
+        while drained < DRAIN_BYTES:
+            chunk = stream.read(_READ_CHUNK)
+            if not chunk:
+                return
+            drained += len(chunk)
 
 
 def check_depth(data: bytes, limit: int = MAX_JSON_DEPTH) -> None:
