@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask_openapi3 import Info, OpenAPI
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from screening import api, logs, web
 from screening.api.errors import validation_error_response
@@ -48,7 +49,7 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> OpenAPI:
         validation_error_callback=validation_error_response,
     )
     app.config.update(
-        SECRET_KEY=settings.secret_key,
+        SECRET_KEY=settings.secret_key.get_secret_value(),
         MAX_CONTENT_LENGTH=settings.max_body_bytes,
         JSON_SORT_KEYS=False,
     )
@@ -56,4 +57,11 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> OpenAPI:
     app.extensions["screening"] = runtime
     api.register(app)
     web.register(app)
+    if settings.trusted_proxies:
+        # Behind N proxies the client is N hops back in X-Forwarded-For; only those hops
+        # are trusted, so a client cannot pick its own address (and rate-limit bucket).
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=n, x_proto=n, x_host=0, x_port=0, x_prefix=0
+        )
     return app

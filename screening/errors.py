@@ -5,7 +5,8 @@
     ├── PolicyError                 500 policy_error   (policy file invalid; stops start-up)
     ├── RuleSetError                422 invalid_rule_set (rule set refused; names the rule)
     ├── ModelError                  500 model_error    (artifact refused: hash/features)
-    ├── StorageError                503 storage_unavailable
+    ├── StorageError                503 storage_unavailable (with Retry-After)
+    │   ├── RedisUnavailable        503 redis_unavailable   (shared counters down)
     │   └── DuplicateRecord         409 duplicate_record (a unique key already taken)
     └── ApiError                    400 bad_request    (a client's request was wrong)
         ├── MalformedJSON           400 malformed_json
@@ -18,6 +19,7 @@
         │   ├── ReviewOpen          409 review_open      (a contest while one is open)
         │   ├── AlreadyResolved     409 already_resolved (a contest after a resolution)
         │   └── NotContestable      409 not_contestable  (a contest of an approval)
+        ├── RequestTimeout          408 request_timeout (the body did not arrive in time)
         ├── PayloadTooLarge         413 payload_too_large
         ├── UnsupportedMediaType    415 unsupported_media_type
         ├── IdempotencyMismatch     422 idempotency_key_reused
@@ -92,6 +94,18 @@ class StorageError(ScreeningError):
 
     status_code = 503
     code = "storage_unavailable"
+    retry_after_seconds = 5
+
+    def __init__(self, message: str = "", **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        if self.status_code == 503:
+            self.headers.setdefault("Retry-After", str(self.retry_after_seconds))
+
+
+class RedisUnavailable(StorageError):
+    """The shared counters (Redis) are unavailable; try again shortly."""
+
+    code = "redis_unavailable"
 
 
 class DuplicateRecord(StorageError):
@@ -172,6 +186,13 @@ class NotContestable(Conflict):
     """This decision approved the signup: there is nothing to contest."""
 
     code = "not_contestable"
+
+
+class RequestTimeout(ApiError):
+    """The request body did not arrive in time; send it again."""
+
+    status_code = 408
+    code = "request_timeout"
 
 
 class PayloadTooLarge(ApiError):

@@ -28,6 +28,7 @@ from screening.core.rules.ruleset import RuleSet, load_rule_set, parse_rule_set
 from screening.errors import ConfigError, RuleSetError
 from screening.store import Database, pseudonym_keys
 from screening.store import rulesets as ruleset_store
+from screening.store.ratelimit import RateLimitStore, rate_limit_store
 from screening.store.reviews import overdue_count
 from screening.store.velocity import DatabaseVelocity, RedisVelocity, VelocityStore
 
@@ -102,6 +103,7 @@ class Runtime:
         self.velocity: VelocityStore = (
             RedisVelocity(settings.redis_url) if settings.redis_url else DatabaseVelocity()
         )
+        self.rate_limits: RateLimitStore = rate_limit_store(self.db, settings.redis_url)
         warm_up()
         # A missing, altered or mismatched artifact raises ModelError: the service never
         # starts without the model its manifest describes.

@@ -1,4 +1,15 @@
-"""Run the app under gunicorn: migrate and seed once in the master, then fork workers."""
+"""Run the app under gunicorn: migrate and seed once in the master, then fork workers.
+
+Workers are gunicorn's ``gthread`` kind: each process serves ``threads`` requests at
+once, so a few slow clients hold a few threads, not the whole process (a ``sync``
+worker waits on one client's body while every other request queues; two such
+clients used to hang ``/healthz`` for 31 s). Bodies are read under a deadline
+(``SCREENING_BODY_TIMEOUT``, see :mod:`screening.api`), idle keep-alive
+connections wait in the poller without a thread, and request lines and headers
+are bounded. Default: 2 processes x 8 threads; past that, tune with ``--workers``
+and ``--threads`` (and run behind a buffering reverse proxy, which also shields
+the slow-header case, see docs/deployment.md).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +19,9 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 
 from screening.config import Settings
+
+DEFAULT_WORKERS = 2
+DEFAULT_THREADS = 8
 
 
 class _Gunicorn(BaseApplication):
@@ -35,8 +49,10 @@ def _child_exit(_server: Any, worker: Any) -> None:
     multiprocess.mark_process_dead(worker.pid)
 
 
-def run(settings: Settings, *, host: str, port: int, workers: int) -> None:
-    """Start gunicorn with ``workers`` processes on ``host:port`` (blocks)."""
+def run(
+    settings: Settings, *, host: str, port: int, workers: int, threads: int = DEFAULT_THREADS
+) -> None:
+    """Start gunicorn with ``workers`` processes of ``threads`` threads on ``host:port``."""
     from screening.app import create_app
 
     app = create_app(settings)
@@ -44,7 +60,8 @@ def run(settings: Settings, *, host: str, port: int, workers: int) -> None:
     db = runtime.db.url.render_as_string(hide_password=True)
     command = sys.argv[0] if sys.argv and sys.argv[0].endswith("screening") else "screening"
     print(
-        f"screening: listening on http://{host}:{port}  (database {db}, "
+        f"screening: listening on http://{host}:{port}  ({max(1, workers)} workers x "
+        f"{max(1, threads)} threads; database {db}, "
         f"rules {runtime.rules.current().version}, policy {runtime.policy.version})\n"
         f"screening: create an API key with:  {command} keys create --scope screen\n"
         f"screening: API docs at http://{host}:{port}/docs",
@@ -57,9 +74,16 @@ def run(settings: Settings, *, host: str, port: int, workers: int) -> None:
         {
             "bind": f"{host}:{port}",
             "workers": max(1, workers),
-            "worker_class": "sync",
+            "worker_class": "gthread",
+            "threads": max(1, threads),
+            # gthread's heartbeat: a process whose main loop stalls this long is replaced.
             "timeout": 30,
             "graceful_timeout": 10,
+            # Idle keep-alive connections wait in the poller (no thread) this long.
+            "keepalive": 5,
+            "limit_request_line": 4094,
+            "limit_request_fields": 50,
+            "limit_request_field_size": 8190,
             "preload_app": True,
             "accesslog": None,
             "post_fork": _post_fork,

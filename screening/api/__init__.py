@@ -1,15 +1,21 @@
 """The HTTP API: one blueprint per resource, and the guards every request passes.
 
-Guards run before a view: authentication first, then the body's size, media
-type and JSON shape, so views only ever see a JSON object of bounded size.
+Guards run before a view: the URL's text first, then authentication, then the
+body's size (streamed bodies too), depth, media type, JSON shape and text, so
+views only ever see a JSON object of bounded size and depth holding storable text.
 """
 
 from __future__ import annotations
 
-import json
+import contextlib
+import io
+import socket
+from typing import Any
 
 from flask import current_app, request
 from flask_openapi3 import OpenAPI
+from werkzeug.exceptions import ClientDisconnected
+from werkzeug.wsgi import get_content_length
 
 from screening.api import (
     auth,
@@ -18,39 +24,122 @@ from screening.api import (
     errors,
     health,
     lists,
+    ratelimit,
     reviews,
     rules,
     screenings,
     subjects,
 )
-from screening.errors import MalformedJSON, PayloadTooLarge, UnsupportedMediaType
+from screening.api.intake import (
+    check_depth,
+    check_text,
+    check_url_text,
+    parse_json,
+    read_streamed,
+)
+from screening.errors import (
+    MalformedJSON,
+    PayloadTooLarge,
+    RequestTimeout,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
 
 YAML_TYPES = frozenset({"application/yaml", "application/x-yaml", "text/yaml"})
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 RULE_SET_MAX_BYTES = 512 * 1024
 
 
+def _check_url() -> None:
+    """Refuse NUL and unpaired surrogates in the path, the query and the headers we read."""
+    check_url_text(
+        request.path,
+        request.args.to_dict(flat=False),
+        {"Idempotency-Key": request.headers.get("Idempotency-Key", "")},
+    )
+
+
+def _body_limit(view: Any) -> int:
+    if getattr(view, "_accepts_yaml", False):
+        # Rule-set documents are larger than signups (the shipped one is ~13 KB).
+        request.max_content_length = RULE_SET_MAX_BYTES
+        return RULE_SET_MAX_BYTES
+    return int(current_app.config["MAX_CONTENT_LENGTH"])
+
+
+def _bound_body_reads() -> None:
+    """Give the body a read deadline, so a client that stalls mid-body frees its thread.
+
+    gunicorn's threads read the body blocking and without a deadline; a client that
+    sends headers and one byte of a 1,000-byte body would hold a thread until it
+    gave up. Each read now waits at most ``SCREENING_BODY_TIMEOUT`` seconds.
+    """
+    sock = request.environ.get("gunicorn.socket")
+    if sock is not None:
+        sock.settimeout(current_app.extensions["screening"].settings.body_timeout_seconds)
+
+
+def _stop_reading() -> None:
+    # The rest of a stalled body is never coming: without this, the server would try
+    # to drain it before answering the next request on the connection.
+    sock = request.environ.get("gunicorn.socket")
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RD)
+
+
+def _buffer_streamed_body(limit: int) -> None:
+    """Read a chunked body here, bounded, so every later reader sees a sized body.
+
+    Werkzeug would silently cut a streamed body at the limit (and the cut JSON then
+    reads as malformed); reading it ourselves turns "too large" into a 413.
+    """
+    environ = request.environ
+    if get_content_length(environ) is not None or "wsgi.input_terminated" not in environ:
+        return
+    try:
+        data = read_streamed(environ["wsgi.input"], limit)
+    except RequestTimeout:
+        _stop_reading()
+        raise
+    environ["wsgi.input"] = io.BytesIO(data)
+    environ["CONTENT_LENGTH"] = str(len(data))
+    # Now a sized body: werkzeug ignores Content-Length while Transfer-Encoding is chunked.
+    environ.pop("HTTP_TRANSFER_ENCODING", None)
+    del environ["wsgi.input_terminated"]
+
+
 def _check_body() -> None:
-    """Refuse bodies that are too large, not JSON (or YAML where allowed), or not an object."""
+    """Refuse bodies that are too large, too deep, not JSON (or YAML where allowed), not an
+    object, or holding text no database stores (NUL, unpaired surrogates)."""
     if request.method not in BODY_METHODS or request.endpoint is None:
         return
     if request.blueprint == "console":
         return  # HTML forms, guarded by the console's own CSRF and size checks
     view = current_app.view_functions.get(request.endpoint)
-    limit = current_app.config["MAX_CONTENT_LENGTH"]
-    if getattr(view, "_accepts_yaml", False):
-        # Rule-set documents are larger than signups (the shipped one is ~13 KB).
-        limit = RULE_SET_MAX_BYTES
-        request.max_content_length = limit
-    if request.content_length is not None and request.content_length > limit:
+    limit = _body_limit(view)
+    length = get_content_length(request.environ)
+    if length is not None and length > limit:
         raise PayloadTooLarge(f"The request body is larger than {limit} bytes.")
-    data = request.get_data(cache=True)
+    _bound_body_reads()
+    _buffer_streamed_body(limit)
+    try:
+        data = request.get_data(cache=True)
+    except ClientDisconnected as exc:
+        _stop_reading()
+        raise RequestTimeout() from exc
     if not data:
         if request.mimetype and request.mimetype != "application/json":
             raise UnsupportedMediaType()
         return
     if request.mimetype in YAML_TYPES and getattr(view, "_accepts_yaml", False):
-        return
+        check_depth(data)  # flow-style YAML nests with brackets too
+        if b"\x00" in data:
+            raise ValidationFailed(
+                "The rule set contains a NUL character.",
+                fields=[{"field": "body", "problem": "contains a NUL character"}],
+            )
+        return  # the parsed document's text is checked where it is parsed (api/rules.py)
     if request.mimetype != "application/json":
         allowed = (
             "application/json or application/yaml"
@@ -58,19 +147,19 @@ def _check_body() -> None:
             else "application/json"
         )
         raise UnsupportedMediaType(f"Send the body as Content-Type: {allowed}.")
-    try:
-        parsed = json.loads(data)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise MalformedJSON("The request body is not valid JSON.") from exc
+    parsed = parse_json(data)
     if not isinstance(parsed, dict):
         raise MalformedJSON("The request body must be a JSON object.")
+    check_text(parsed)
 
 
 def register(app: OpenAPI) -> None:
     """Install guards, error handlers and every blueprint on ``app``; build its document."""
     errors.register(app)
+    app.before_request(_check_url)
     app.before_request(auth.guard)
     app.before_request(_check_body)
+    app.after_request(ratelimit.add_headers)
     for module in (screenings, decisions, reviews, rules, lists, subjects, breaches, health):
         app.register_api(module.bp)
     _document(app)

@@ -21,6 +21,7 @@ from screening.core.vocabulary import iso
 from screening.errors import NotFound
 from screening.runtime import Runtime
 from screening.service.customer import customer_view, effective_outcome, host_view
+from screening.service.tokens import token_opens
 from screening.store import decisions as store
 from screening.store.models import Decision
 
@@ -43,11 +44,17 @@ def get_decision(path: DecisionPath, query: DecisionQuery) -> Any:
     screening stored, else ``Accept-Language``, else English.
     """
     runtime: Runtime = current_app.extensions["screening"]
+    token = g.get("contest_token")
+    if token is not None:
+        # The token is checked first (constant work), so only a wrong one counts
+        # against the decision's bucket.
+        opens = token_opens(runtime.db, path.decision_id, token)
+        limit_customer(runtime, path.decision_id, token_ok=opens)
+        if not opens:
+            raise NotFound("No decision matches this id and token.")
     with runtime.db.session() as session:
         decision = store.get(session, path.decision_id)
-        token = g.get("contest_token")
         if token is not None:
-            limit_customer(runtime, path.decision_id)
             tokens = store.contest_token_hashes(session, path.decision_id)
             if not token_matches(tokens, token) or decision is None or decision.scrubbed_at:
                 raise NotFound("No decision matches this id and token.")

@@ -19,6 +19,7 @@ _HTTP = {
     403: errors.Forbidden,
     404: errors.NotFound,
     405: errors.MethodNotAllowed,
+    408: errors.RequestTimeout,
     409: errors.Conflict,
     413: errors.PayloadTooLarge,
     415: errors.UnsupportedMediaType,

@@ -29,10 +29,16 @@ def healthz() -> Any:
 
 @bp.get("/readyz", responses={200: Readiness, 503: Readiness})
 def readyz() -> Any:
-    """Readiness: database reachable, rules loaded, policy loaded."""
+    """Readiness: every configured dependency answers (database, Redis), rules and model loaded.
+
+    Answers 503 ``not_ready`` (with ``Retry-After``) naming what is missing, so a load
+    balancer stops sending screenings that would fail.
+    """
     runtime: Runtime = current_app.extensions["screening"]
-    checks: dict[str, str] = {"policy": runtime.policy.version, "model": runtime.model_version}
+    checks: dict[str, str] = {"policy": runtime.policy.version}
     ready = True
+    checks["model"] = runtime.model_version if runtime.model is not None else "unavailable"
+    ready &= runtime.model is not None
     if runtime.db.ping():
         checks["database"] = "ok"
         try:
@@ -42,8 +48,16 @@ def readyz() -> Any:
             ready = False
     else:
         checks["database"] = "unavailable"
+        checks["rules"] = "unknown"
         ready = False
-    return {"status": "ready" if ready else "not_ready", "checks": checks}, 200 if ready else 503
+    if runtime.settings.redis_url:
+        redis_ok = runtime.rate_limits.ping()
+        checks["redis"] = "ok" if redis_ok else "unavailable"
+        ready &= redis_ok
+    body = {"status": "ready" if ready else "not_ready", "checks": checks}
+    if ready:
+        return body, 200
+    return body, 503, {"Retry-After": "5"}
 
 
 @bp.get("/metrics", responses={200: METRICS})

@@ -31,6 +31,7 @@ from screening.core.vocabulary import iso
 from screening.errors import NotFound, ValidationFailed
 from screening.runtime import Runtime
 from screening.service.customer import screen_corrections
+from screening.service.tokens import token_opens
 from screening.store import decisions as decision_store
 from screening.store import reviews as store
 from screening.store.models import ReviewRequest
@@ -58,8 +59,11 @@ def contest(path: DecisionPath, body: ReviewRequestBody) -> Any:
     """
     runtime: Runtime = current_app.extensions["screening"]
     token = g.get("contest_token")
-    limit_customer(runtime, path.decision_id)
     if token is None:
+        raise NotFound("No decision matches this id and token.")
+    opens = token_opens(runtime.db, path.decision_id, token)
+    limit_customer(runtime, path.decision_id, token_ok=opens)
+    if not opens:
         raise NotFound("No decision matches this id and token.")
     corrections = _check_corrections(runtime, body.corrections)
     now = datetime.now(UTC)

@@ -13,6 +13,7 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from screening.api.auth import principal, requires
+from screening.api.intake import check_text
 from screening.api.responses import (
     AUTH,
     BODY,
@@ -82,6 +83,13 @@ class BacktestQuery(BaseModel):
     since: Since = "30d"
 
 
+def _parse_yaml(text: str) -> Any:
+    """Parse rule-set YAML; its escapes can make NUL or lone surrogates, refused here."""
+    document = parse_rule_text(text)
+    check_text(document)
+    return document
+
+
 def accepts_yaml(func: Any) -> Any:
     func.__dict__["_accepts_yaml"] = True
     return func
@@ -96,7 +104,7 @@ def _document() -> tuple[Any, str]:
         )
     if request.mimetype == "application/json":
         return json.loads(text), text
-    return parse_rule_text(text), text
+    return _parse_yaml(text), text
 
 
 def _since(text: str, now: datetime) -> datetime:
@@ -273,10 +281,10 @@ def backtest(query: BacktestQuery) -> Any:
         if not isinstance(since_text, str):
             raise ValidationFailed("since must be text such as 30d.")
         text = raw if isinstance(raw, str) else None
-        document = parse_rule_text(raw) if isinstance(raw, str) else raw
+        document = _parse_yaml(raw) if isinstance(raw, str) else raw
     else:
         text = request.get_data(as_text=True)
-        document, since_text = parse_rule_text(text), query.since
+        document, since_text = _parse_yaml(text), query.since
     since = _since(since_text, now)
     rule_set = _compile(document, text)
     started = time.perf_counter()

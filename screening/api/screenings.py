@@ -11,6 +11,7 @@ from flask import current_app, request
 from flask_openapi3 import APIBlueprint, Tag
 
 from screening.api.auth import principal, requires
+from screening.api.ratelimit import limit_screening
 from screening.api.responses import AUTH, BODY, answers
 from screening.api.schemas import (
     DryRunResponse,
@@ -32,12 +33,17 @@ bp = APIBlueprint(
 )
 
 
+# 429 only when the operator sets SCREENING_SCREEN_RATE_LIMIT.
 @bp.post(
-    "/screenings", responses={200: DryRunResponse, **answers(201, ScreeningResponse, *AUTH, *BODY)}
+    "/screenings",
+    responses={200: DryRunResponse, **answers(201, ScreeningResponse, *AUTH, *BODY, 429)},
 )
 @requires("screen")
 def create_screening(body: ScreeningRequest, header: IdempotencyHeader) -> Any:
     """Screen a signup; 201 with the decision, its reasons and the fields to keep."""
+    runtime = current_app.extensions["screening"]
+    caller = principal()
+    limit_screening(runtime, caller.key_id)
     # The raw object, not ``body``: fields the policy does not list must be seen to be
     # reported as discarded. ``body`` proved its shape; the guard parsed it once.
     raw = {k: v for k, v in (request.get_json(silent=True) or {}).items() if k != "dry_run"}
@@ -45,9 +51,9 @@ def create_screening(body: ScreeningRequest, header: IdempotencyHeader) -> Any:
         language = request.headers.get("Accept-Language")
         return dry_run(current_app.extensions["screening"], raw, accept_language=language), 200
     recorded = record_screening(
-        current_app.extensions["screening"],
+        runtime,
         raw,
-        api_key_id=principal().key_id,
+        api_key_id=caller.key_id,
         idempotency_key=header.idempotency_key,
     )
     headers = {"Idempotent-Replayed": "true"} if recorded.replayed else {}

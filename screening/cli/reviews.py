@@ -56,7 +56,11 @@ def outbox_send(loop: bool, interval: float) -> None:
         click.echo("error: set SCREENING_SMTP_URL (smtp://host:port) to send notices", err=True)
         sys.exit(2)
     send = dispatcher(
-        {"webhook": webhook_sender(settings.webhook_url, settings.webhook_secret)}
+        {
+            "webhook": webhook_sender(
+                settings.webhook_url, settings.webhook_secret.get_secret_value()
+            )
+        }
         if settings.webhook_url
         else {},
         smtp_sender(settings.smtp_url, settings.smtp_from) if settings.smtp_url else None,

@@ -14,9 +14,10 @@ from screening.errors import ScreeningError
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=2, show_default=True, type=int)
-def serve(host: str, port: int, workers: int) -> None:
-    """Start the HTTP service on gunicorn."""
+@click.option("--workers", default=2, show_default=True, type=int, help="processes")
+@click.option("--threads", default=8, show_default=True, type=int, help="threads per process")
+def serve(host: str, port: int, workers: int, threads: int) -> None:
+    """Start the HTTP service on gunicorn (gthread workers, bodies read under a deadline)."""
     settings = _settings()
     prom_dir = settings.instance_path.resolve() / "prometheus"
     shutil.rmtree(prom_dir, ignore_errors=True)
@@ -26,6 +27,6 @@ def serve(host: str, port: int, workers: int) -> None:
     from screening.server import run
 
     try:
-        run(settings, host=host, port=port, workers=workers)
+        run(settings, host=host, port=port, workers=workers, threads=threads)
     except ScreeningError as exc:
         _fail(exc)

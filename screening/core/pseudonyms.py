@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class HmacKey:
     """One pseudonymisation key: ``id`` is stored beside every HMAC it made."""
 
     id: str
-    secret: bytes
+    secret: bytes = field(repr=False)  # never in a log line or a traceback
 
 
 def canonical(kind: str, value: str) -> str:

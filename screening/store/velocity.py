@@ -14,7 +14,8 @@ counts stay exact when several processes screen at once:
 from __future__ import annotations
 
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -23,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from screening.core.identifiers import Pseudonym
 from screening.core.velocity import MAX_WINDOW, WINDOWS
+from screening.errors import RedisUnavailable
 from screening.store.models import VelocityEvent
 
 # kind -> the pseudonym to record (current key) and every one that still matches (older keys)
@@ -119,6 +121,17 @@ return result
 """
 
 
+@contextmanager
+def _redis_errors() -> Iterator[None]:
+    """Turn a Redis failure into a 503 with Retry-After (the caller rolls back)."""
+    import redis
+
+    try:
+        yield
+    except redis.RedisError as exc:
+        raise RedisUnavailable() from exc
+
+
 class RedisVelocity:
     """Counters in Redis sorted sets (``SCREENING_REDIS_URL``), shared by every process."""
 
@@ -149,7 +162,8 @@ class RedisVelocity:
             )
         pipe.sadd(self.prefix + "decision:" + decision_id, *[keys[k][0] for k in kinds])
         pipe.expire(self.prefix + "decision:" + decision_id, MAX_WINDOW)
-        results = pipe.execute()
+        with _redis_errors():
+            results = pipe.execute()
         return _signals({kind: results[i] for i, kind in enumerate(kinds)})
 
     def undo(self, keys: VelocityKeys, decision_id: str) -> None:
@@ -157,14 +171,16 @@ class RedisVelocity:
         for current, _every in keys.values():
             pipe.zrem(self.prefix + current, decision_id)
         pipe.delete(self.prefix + "decision:" + decision_id)
-        pipe.execute()
+        with _redis_errors():
+            pipe.execute()
 
     def forget(self, session: Session, decision_ids: Sequence[str]) -> None:
         for decision_id in decision_ids:
             index = self.prefix + "decision:" + decision_id
-            members = self.client.smembers(index)
-            pipe = self.client.pipeline(transaction=False)
-            for key in members:
-                pipe.zrem(self.prefix + key.decode(), decision_id)
-            pipe.delete(index)
-            pipe.execute()
+            with _redis_errors():
+                members = self.client.smembers(index)
+                pipe = self.client.pipeline(transaction=False)
+                for key in members:
+                    pipe.zrem(self.prefix + key.decode(), decision_id)
+                pipe.delete(index)
+                pipe.execute()
