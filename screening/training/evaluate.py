@@ -158,6 +158,7 @@ class Sweep:
 
     forced: np.ndarray
     total: np.ndarray
+    strong: np.ndarray
 
     @classmethod
     def of(cls, evaluations: Sequence[Evaluation], scores: Any) -> Sweep:
@@ -166,29 +167,34 @@ class Sweep:
             active = [h for h in e.hits if h.mode == "active"]
             weights.append(sum(h.weight for h in active if h.kind == "score"))
             kinds = {h.kind for h in active}
+            decisive = any(h.kind == "decline" and h.decisive for h in active)
             forced.append(
                 "approve"
                 if "allow" in kinds
                 else "decline"
-                if "decline" in kinds
+                if decisive
                 else "review"
-                if "review" in kinds
+                if kinds & {"decline", "review"}
                 else ""
             )
         total = np.asarray(scores, dtype=float) + np.array(weights, dtype=float)
-        return cls(np.array(forced), total)
+        strong = np.array([e.strong for e in evaluations], dtype=bool)
+        return cls(np.array(forced), total, strong)
 
     def outcomes(self, thresholds: Mapping[str, float]) -> np.ndarray:
         """Return the outcomes :func:`core.decide.outcome_for` gives, for all rows at once.
 
         Only for searching thresholds quickly; reported figures come from :func:`outcomes_of`.
         """
+        declines = (self.total >= thresholds["decline"]) & self.strong
         by_score = np.where(
-            self.total >= thresholds["decline"],
+            declines,
             "decline",
             np.where(self.total >= thresholds["review"], "review", "approve"),
         )
-        return np.where(self.forced != "", self.forced, by_score)
+        # A score with strong evidence also declines what a review rule holds.
+        forced = np.where((self.forced == "review") & declines, "decline", self.forced)
+        return np.where(forced != "", forced, by_score)
 
 
 def clearly_above(group: Mapping[str, Any], base: Mapping[str, Any]) -> bool:
