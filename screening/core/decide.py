@@ -17,12 +17,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from screening.core.model.reasons import customer_reasons
 from screening.core.rules.ruleset import Evaluation, Hit, Reason, reasons_for
 
-# When the score alone holds a signup, no rule supplies a reason: the customer still gets
-# one in plain language (the model's contributions stay with the analysts, as they would
-# teach a fraudster what to change).
+# When the score alone holds a signup, no rule supplies a reason: the customer reads the
+# strongest contributions in plain words (screening.core.model.reasons), or, when there are
+# none to name, one of these.
 SCORE_REASONS: Mapping[str, Reason] = {
     "review": Reason(
         "risk_assessment",
@@ -78,9 +80,16 @@ def outcome_for(
 
 
 def decide(
-    evaluation: Evaluation, thresholds: Mapping[str, float], model_score: float | None = None
+    evaluation: Evaluation,
+    thresholds: Mapping[str, float],
+    model_score: float | None = None,
+    contributions: Sequence[Mapping[str, Any]] = (),
 ) -> AutomatedDecision:
-    """Turn one evaluation (and the model's score, if any) into a decision."""
+    """Turn one evaluation (and the model's score, if any) into a decision.
+
+    ``contributions``: the model's explanation of ``model_score``; when the score alone
+    holds the signup, its strongest contributions become the customer's reasons.
+    """
     active = tuple(h for h in evaluation.hits if h.mode == "active")
     shadow = tuple(h for h in evaluation.hits if h.mode == "shadow")
     base = model_score if model_score is not None else 0.0
@@ -95,7 +104,7 @@ def decide(
         else tuple(reasons_for(active))
     )
     if not reasons and outcome in SCORE_REASONS:
-        reasons = (SCORE_REASONS[outcome],)
+        reasons = customer_reasons(contributions) or (SCORE_REASONS[outcome],)
     return AutomatedDecision(
         outcome=outcome,
         score=round(float(score), 6),
