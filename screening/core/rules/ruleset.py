@@ -133,7 +133,7 @@ class Evaluation:
     results: dict[str, bool | None]  # rule id -> fired; None when it errored
     hits: tuple[Hit, ...]
     errors: dict[str, str]
-    # True when the signup carries strong evidence (:data:`screening.core.evidence.STRONG_EVIDENCE`):
+    # True when the signup carries strong evidence (screening.core.evidence.STRONG_EVIDENCE):
     # only then may the score alone decline it.
     strong: bool = False
 
