@@ -5,8 +5,8 @@ Prints, for the held-out split of the training data and for the real-name evalua
 and reviewed, fraud not approved overall and per pattern, and the worst script's and
 country's hold rate beside Latin's, before and after.
 
-"Before" is a rule set and model of an earlier release (by default main's, read with
-``git show``: ``--before-ref``), decided as then: any decline rule and any score could
+"Before" is a rule set and model of an earlier release (read with
+``git show``: ``--before-ref``, by default the last commit before this change), decided as then: any decline rule and any score could
 decline alone. "After" is this tree's rules and model, with the evidence rule. Both see the
 same synthetic signups, checked by this tree's checks with each model's own name model.
 
@@ -35,6 +35,7 @@ from screening.training import evaluate as ev
 from screening.training import real_names
 
 ROOT = Path(__file__).resolve().parents[1]
+BEFORE = "f42e979"
 
 
 def from_git(ref: str, folder: Path) -> tuple[Path, Path]:
@@ -42,14 +43,19 @@ def from_git(ref: str, folder: Path) -> tuple[Path, Path]:
     rules = folder / "default.yaml"
     model = folder / "risk-model.skops"
 
-    def show(path: str) -> bytes:
-        return subprocess.run(
-            ["git", "-C", str(ROOT), "show", f"{ref}:{path}"], check=True, capture_output=True
-        ).stdout
+    def show(*paths: str) -> bytes:
+        # The shipped files moved into the package (screening/data/) at some point.
+        for path in paths:
+            done = subprocess.run(
+                ["git", "-C", str(ROOT), "show", f"{ref}:{path}"], capture_output=True
+            )
+            if done.returncode == 0:
+                return done.stdout
+        raise SystemExit(f"{ref} has none of {paths}")
 
-    rules.write_bytes(show("rules/default.yaml"))
-    model.write_bytes(show("models/risk-model.skops"))
-    manifest_path(model).write_bytes(show("models/risk-model.json"))
+    rules.write_bytes(show("screening/data/rules/default.yaml", "rules/default.yaml"))
+    for name, target in (("risk-model.skops", model), ("risk-model.json", manifest_path(model))):
+        target.write_bytes(show(f"screening/data/models/{name}", f"models/{name}"))
     return rules, model
 
 
@@ -100,7 +106,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=20251125)
-    parser.add_argument("--before-ref", default="main")
+    # The last commit before issue 14's change.
+    parser.add_argument("--before-ref", default=BEFORE)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     policy = load_policy(DEFAULT_POLICY)
