@@ -5,12 +5,13 @@ Prints, for the held-out split of the training data and for the real-name evalua
 and reviewed, fraud not approved overall and per pattern, and the worst script's and
 country's hold rate beside Latin's, before and after.
 
-"Before" is a rule set and model of an earlier release (read with
-``git show``: ``--before-ref``, by default the last commit before this change), decided as then: any decline rule and any score could
-decline alone. "After" is this tree's rules and model, with the evidence rule. Both see the
-same synthetic signups, checked by this tree's checks with each model's own name model.
+"Before" is a rule set and model of an earlier release, read with ``git show``
+(``--before-ref``, by default the last commit before this change), decided as then: any
+decline rule and any score could decline alone. "After" is this tree's rules and model,
+with the evidence rule. Both see the same synthetic signups, checked by this tree's
+checks with each model's own name model.
 
-    .venv/bin/python bench/fairness.py [--n 20000] [--before-ref main] [--workers 2]
+    .venv/bin/python bench/fairness.py [--n 20000] [--before-ref REF] [--workers 2]
 """
 
 from __future__ import annotations

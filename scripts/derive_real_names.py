@@ -1,6 +1,6 @@
 """Derive the vendored real-name sample from the `names-dataset` package (a `training` extra).
 
-    .venv/bin/pip install -e ".[training]"
+    .venv/bin/pip install -e ".[real-names]"
     .venv/bin/python scripts/derive_real_names.py
 
 Writes ``screening/training/real_names/names.tsv``: for each of the package's countries, its

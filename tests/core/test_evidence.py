@@ -18,9 +18,9 @@ from screening.config import DEFAULT_POLICY, DEFAULT_RULES
 from screening.core import evidence
 from screening.core.checks import SignalValue
 from screening.core.decide import decide
+from screening.core.pipeline import evaluate, run_checks
 from screening.core.policy import load_policy
 from screening.core.rules.ruleset import load_rule_set, parse_rule_set
-from screening.core.screen import evaluate, run_checks
 from screening.core.signals import CATALOGUE, defaults
 
 SHIPPED = load_rule_set(DEFAULT_RULES)

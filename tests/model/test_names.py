@@ -30,7 +30,8 @@ REAL = [
     ("สมชาย", "ใจดี"),
     ("Jean-Luc", "Picard"),
     pytest.param(
-        "Zoë", "Løkke",
+        "Zoë",
+        "Løkke",
         marks=pytest.mark.xfail(
             strict=True,
             reason="regression of the 2026-12-01 name model: Løkke scores 0.43 (Lokke 0.92); "

@@ -11,9 +11,9 @@ from screening.core.model.artifact import LoadedModel
 from screening.core.model.features import FEATURES
 from screening.core.model.reasons import CUSTOMER_WORDS, customer_reasons
 from screening.core.model.scoring import ExplainingScorer
+from screening.core.pipeline import evaluate, run_checks
 from screening.core.policy import load_policy
 from screening.core.rules.ruleset import load_rule_set, parse_rule_set
-from screening.core.screen import evaluate, run_checks
 from screening.core.signals import defaults
 
 NUMBER = re.compile(r"\d")

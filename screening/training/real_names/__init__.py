@@ -32,10 +32,10 @@ from anyascii import anyascii
 
 from screening.core.decide import outcome_for
 from screening.core.model.scoring import ExplainingScorer
+from screening.core.pipeline import evaluate as screen_evaluate
+from screening.core.pipeline import run_checks
 from screening.core.policy import Policy
 from screening.core.rules.ruleset import RuleSet
-from screening.core.screen import evaluate as screen_evaluate
-from screening.core.screen import run_checks
 
 DATA = Path(__file__).with_name("names.tsv")
 EVALUATION_SHARE = 0.5

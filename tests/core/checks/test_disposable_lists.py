@@ -16,9 +16,9 @@ from screening.core.checks.email_domains import (
     provider_shaped,
 )
 from screening.core.checks.emails import check_email
+from screening.core.pipeline import evaluate, run_checks
 from screening.core.policy import load_policy
 from screening.core.rules.ruleset import load_rule_set
-from screening.core.screen import evaluate, run_checks
 
 RULES = load_rule_set(DEFAULT_RULES)
 POLICY = load_policy(DEFAULT_POLICY)
