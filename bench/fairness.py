@@ -129,10 +129,10 @@ def main() -> None:
         }
     print(f"held-out split of {args.n} synthetic signups (seed {args.seed}); "
           "real-name evaluation: names never trained on\n")  # fmt: skip
-    print(f"{'':44}{'before':>12}{'after':>12}")
+    print(f"{'':48}{'before':>16}{'after':>16}")
 
     def line(name: str, get: Any) -> None:
-        print(f"{name:44}{get(out['before']):>12}{get(out['after']):>12}")
+        print(f"{name:48}{get(out['before']):>16}{get(out['after']):>16}")
 
     line("held-out ROC AUC", lambda s: f"{s['held_out']['roc_auc']:.4f}")
     for key, name in (("legit_declined", "legitimate declined"),
@@ -159,8 +159,8 @@ def main() -> None:
     line("real names held", lambda s: pct(s["real"]["overall"]["held_rate"]))
     line("real names reviewed", lambda s: str(s["real"]["overall"]["reviewed"]))
     line("real names declined", lambda s: str(s["real"]["overall"]["declined"]))
-    for key in ("scripts", "countries"):
-        line(f"real names worst {key[:-1]}",
+    for key, word in (("scripts", "script"), ("countries", "country")):
+        line(f"real names worst {word}",
              lambda s, k=key: "{} {}".format(*_fmt(worst(s["real"][k]))))  # fmt: skip
     line("real names Latin", lambda s: pct(s["real"]["scripts"]["Latin"]["held_rate"]))
 
