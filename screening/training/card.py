@@ -106,12 +106,22 @@ def _real_names(real: Mapping[str, Any] | None) -> list[str]:
     return [
         "## Real names from outside the generator",
         "",
-        "Half of a sample of the commonest first and last names of 105 countries, as their "
-        "bearers write them (`screening/training/real_names/`, from the `names-dataset` "
-        "package; see its NOTICE), never trained on (the other half trains the name model). "
-        "Each name pair is given to an ordinary generated person of that country (or of GB "
-        "where the generator has none) whom the service approves with their own name, and "
-        "screened with the shipped rules and model: every hold is one the name caused.",
+        "Half of the first names of Jörg Michael's name dictionary (`nam_dict.txt`, "
+        "published in c't magazine under the GNU FDL, about 40,000 names with the 54 "
+        "countries or groups of countries, and one column for all others, they are used "
+        "in), read from the installed `gender-guesser` package "
+        "(`screening/training/real_names/`), never trained on (the other half trains the "
+        "name model). The dictionary has first names only, so each person's family name is "
+        "a stand-in: another evaluation first name of the same country. Each name pair is "
+        "given to an ordinary generated person of that country (or of GB where the "
+        "generator has none) whom the service approves with their own name, and screened "
+        "with the shipped rules and model: every hold is one the name caused.",
+        "",
+        "The dictionary is in Latin script only, so this evaluation measures Latin-script "
+        "names (with their diacritics) alone. Names in other scripts are covered only by "
+        "the hand-written corpus of Faker's locales (`screening/training/name_corpus.py`) "
+        "and the generator's locales, that is by the held-out split and the fairness sample "
+        "above, not by names from outside the generator.",
         "",
         f"- Held overall: **{_pct(overall['held_rate'])}** of {overall['n']} "
         f"(target <= {_pct(targets['held_overall'])}): "
@@ -215,8 +225,9 @@ def render(manifest: Mapping[str, Any], report: Mapping[str, Any]) -> str:
         "objected or restricted processing are always left out).",
         f"- Training data sha256 (feature matrix and labels): `{training['data_sha256']}`.",
         f"- Name model: every name in Faker's person providers (~110 locales) and the "
-        "training half of the real-name sample from outside Faker (the commonest names of "
-        f"105 countries; its other half is the real-name evaluation below), "
+        "training half of a first-name dictionary from outside Faker (Jörg Michael's "
+        "`nam_dict.txt` from the `gender-guesser` package, 55 countries and groups, Latin "
+        "script; its other half is the real-name evaluation below), "
         f"{names['held_out']['n_real']} held out, and their Latin transliterations, against "
         "junk written independently of the fraud generator (keyboard walks on five layouts, "
         "random letters in three alphabets, repeats, placeholders, names spoiled with digits "

@@ -1,9 +1,9 @@
 """Training text for the name-plausibility model: real names in many scripts, and junk.
 
 Real names are every name Faker's person providers list, in every locale Faker has (about
-110), and the training part of a sample of the commonest names of 105 countries from outside
-Faker (:mod:`screening.training.real_names`; its other part is never trained on), plus their
-Latin transliterations, since many people type a Chinese, Russian or Thai
+110), and the training half of a first-name dictionary of 55 countries and groups from outside
+Faker (:mod:`screening.training.real_names`, Latin script; its other half is never trained
+on), plus their Latin transliterations, since many people type a Chinese, Russian or Thai
 name in Latin letters. Junk is written here, independently of the synthetic fraud generator
 (:mod:`training.synth.fake_names`), so the model learns what junk looks like rather than one
 generator's habits: keyboard walks on five layouts, random letters, repeated letters and
@@ -99,7 +99,7 @@ def _outside_names() -> Iterator[str]:
 @cache
 def real_names() -> tuple[str, ...]:
     """Return every distinct real name part Faker lists, and the training part of the
-    real-name sample from outside Faker, with Latin transliterations, sorted."""
+    real-name source from outside Faker, with Latin transliterations, sorted."""
     names: set[str] = set()
     raws = (raw for locale in AVAILABLE_LOCALES for raw in _person_lists(locale))
     for raw in (*raws, *_outside_names()):

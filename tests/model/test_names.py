@@ -111,8 +111,8 @@ def test_the_corpus_holds_names_of_many_scripts_and_junk() -> None:
 
 def test_abjad_names_are_not_taught_in_vowelless_transliteration() -> None:
     names = set(name_corpus.real_names())
-    # "Mhmd" may be in the corpus only because real people write it so (the outside
-    # sample lists it for Lebanon), never as a machine transliteration of "محمد".
+    # "Mhmd" may be in the corpus only if real people are listed writing it so (in the
+    # outside source), never as a machine transliteration of "محمد".
     outside = set(real_names.calibration_names())
     assert "محمد" in names
     assert "Mhmd" not in names - outside

@@ -1,5 +1,6 @@
 """Real names from outside the generator: kept in two parts, and held rarely, never declined.
 
+The source is the first-name dictionary the gender-guesser package ships (Latin script only).
 The evaluation part is never trained on; this test screens ordinary signups carrying those
 names with the shipped rules and model and reports the share held per country and script.
 """
@@ -13,11 +14,16 @@ from screening.core.rules.ruleset import load_rule_set
 from screening.training import name_corpus, real_names
 
 
-def test_the_sample_covers_many_countries_and_scripts() -> None:
+def test_the_source_covers_many_countries_in_their_own_spelling() -> None:
     names = real_names.load()
-    assert len({n.country for n in names}) >= 100
-    scripts = {name_corpus.script(n.name) for n in names}
-    assert {"LATIN", "ARABIC", "CYRILLIC", "HANGUL", "KHMER"} <= scripts
+    assert len({n.name for n in names}) >= 40_000
+    assert len({n.country for n in names}) == len(real_names.COLUMNS) == 55
+    # Read from the installed package; letters keep their diacritics, IJ is two letters.
+    spelt = {n.name for n in names}
+    assert {"Bartłomiej", "Çağatay", "Þórunn", "Jun-Wei", "Junwei", "IJsbrand"} <= spelt
+    assert not any("+" in n or "Ĳ" in n for n in spelt)
+    # Latin script only: other scripts are measured nowhere here (see the model card).
+    assert {name_corpus.script(n) for n in spelt} == {"LATIN"}
 
 
 def test_training_and_evaluation_parts_never_share_a_name() -> None:
@@ -43,7 +49,7 @@ def test_real_names_are_held_rarely_and_never_declined(shipped: LoadedModel) -> 
     for key in ("scripts", "countries"):
         for group, v in real_names.worst(report, key, 8):
             print(f"  {key[:-1]} {group}: held {v['held_rate']:.2%} of {v['n']}")
-    assert overall["n"] >= 20_000 and len(report["countries"]) >= 100
+    assert overall["n"] >= 10_000 and len(report["countries"]) >= 50
     assert overall["declined"] == 0
     assert overall["held_rate"] <= 0.01
     over = {c: v["held_rate"] for c, v in report["countries"].items() if v["held_rate"] > 0.03}

@@ -1,30 +1,40 @@
-"""Real people's names from outside the generator, kept in two parts that never meet.
+"""Real people's first names from outside the generator, kept in two parts that never meet.
 
-``names.tsv`` beside this module is a small derived sample of the ``names-dataset`` package
-(see ``NOTICE.md``): the most common first and last names of 105 countries, written as
-their bearers write them, in many scripts. It is not Faker's locale data, which the
-generator and the name model's main corpus use.
+The source is ``nam_dict.txt``, Jörg Michael's dictionary of about 40,000 first names and
+the countries they are used in (published in c't magazine, GNU Free Documentation License),
+as the registry package ``gender-guesser`` ships it. It is read at run time from the
+installed package (:func:`source_path`), never copied into this repository. It is not
+Faker's locale data, which the generator and the name model's main corpus use. Its names
+are all in Latin letters: other scripts are covered only by Faker's locales in
+:mod:`screening.training.name_corpus` and the generator, not by this evaluation.
 
-Each distinct name (case-folded) falls by a stable hash into one part:
+The dictionary rates each name's frequency (1 rare to 13 very common) in 54 countries or
+groups of countries and one column for all others; a name is listed for every column it has
+a frequency in. It lists first names only: the evaluation gives each person a second first
+name of the same country as a stand-in family name (see :func:`evaluation_pairs`).
+
+Each distinct name falls by a stable hash into one part:
 
 - :func:`calibration_names`: trained on by the name model, beside Faker's names;
 - :func:`evaluation_pairs`: never trained on; whole ordinary signups carrying these names
   are screened by :func:`evaluate` with the shipped rules and model, and the share held is
   reported per country and per script (the model card, and ``tests/model/test_real_names.py``).
 
-A name that is common in two countries is in the same part for both.
+A name used in two countries is in the same part for both, and the spellings of one
+dictionary entry ("Jun+Wei": Jun-Wei, Jun Wei, Junwei) are in the same part too.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import random
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +47,6 @@ from screening.core.pipeline import run_checks
 from screening.core.policy import Policy
 from screening.core.rules.ruleset import RuleSet
 
-DATA = Path(__file__).with_name("names.tsv")
 EVALUATION_SHARE = 0.5
 PAIRS_PER_COUNTRY = 200
 SEED = 20261201
@@ -47,48 +56,113 @@ FALLBACK_COUNTRY = "GB"
 NAME_FIELDS = frozenset({"name", "first_name", "last_name"})
 TARGETS = {"held_overall": 0.01, "held_country": 0.03, "declined": 0}
 
+# The dictionary's frequency columns, in order (its header): an ISO 3166 code where the
+# column is one country, else a label for the group. XK is Kosovo's user-assigned code.
+COLUMNS = (
+    "GB IE US IT MT PT ES FR BE LU NL East-Frisia DE AT CH IS DK NO SE FI EE LV LT PL CZ SK "
+    "HU RO BG BA HR XK MK ME RS SI AL GR RU BY MD UA AM AZ GE Central-Asia TR Arabia-Persia "
+    "IL CN India-Sri-Lanka JP KR VN Other"
+).split()
+# Groups whose people the generator has under one country.
+HOMES = {"East-Frisia": "DE", "Arabia-Persia": "SA", "India-Sri-Lanka": "IN"}
+_NAME = slice(3, 29)  # the name's columns (after the gender code)
+_SORT_MARK = 29  # "+": a repeat of the entry above with umlauts expanded (to be ignored)
+_FREQUENCIES = 30  # first frequency column
+
 
 @dataclass(frozen=True)
 class RealName:
-    country: str
-    part: str  # "first" or "last"
-    rank: int
+    country: str  # a column of :data:`COLUMNS`
+    part: str  # always "first": the dictionary lists first names only
+    frequency: int  # 1 (rare) to 13 (extremely common), the dictionary's own scale
     name: str
+    entry: str  # the dictionary's form ("Jun+Wei"), which decides the part
+
+
+def source_path() -> Path:
+    """Return the path of ``nam_dict.txt`` in the installed ``gender-guesser`` package."""
+    try:
+        root = resources.files("gender_guesser")
+    except ModuleNotFoundError as exc:
+        raise RuntimeError(
+            'the real-name source needs the gender-guesser package: pip install -e ".[training]"'
+        ) from exc
+    return Path(str(root.joinpath("data", "nam_dict.txt")))
+
+
+def _spellings(entry: str) -> tuple[str, ...]:
+    """Return the real spellings of one dictionary entry.
+
+    The packaged file is UTF-8 with the original's letter codes already decoded, except that
+    the Dutch digraph IJ is written as the ligature "Ĳ" (U+0132): NFKC writes it as the two
+    letters people type. A "+" inside a name stands for "-", " " or nothing (the header).
+    """
+    name = unicodedata.normalize("NFKC", entry)
+    if "+" not in name:
+        return (name,)
+    parts = name.split("+")
+    joined = parts[0] + "".join(p.lower() for p in parts[1:])
+    return ("-".join(parts), " ".join(parts), joined)
+
+
+def parse(lines: Iterable[str]) -> list[RealName]:
+    """Return the names of the dictionary's ``lines``, one per spelling and column."""
+    out: list[RealName] = []
+    for raw in lines:
+        line = raw.rstrip("\r\n")
+        if not line or line[0] in "#=" or len(line) <= _FREQUENCIES:
+            continue
+        if line[_SORT_MARK] == "+":
+            continue
+        entry = line[_NAME].strip()
+        columns = line[_FREQUENCIES : _FREQUENCIES + len(COLUMNS)]
+        for country, cell in zip(COLUMNS, columns, strict=False):
+            if cell.strip():
+                for name in _spellings(entry):
+                    out.append(RealName(country, "first", int(cell, 16), name, entry))
+    return out
 
 
 @cache
 def load() -> tuple[RealName, ...]:
-    """Return every name of the vendored sample."""
-    with DATA.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
-        return tuple(RealName(r["country"], r["part"], int(r["rank"]), r["name"]) for r in reader)
+    """Return every name of the installed dictionary (one per spelling and country)."""
+    with source_path().open(encoding="utf-8") as handle:
+        return tuple(parse(handle))
 
 
-def in_evaluation(name: str) -> bool:
-    """Return whether a name belongs to the evaluation part (stable hash of its folded form)."""
-    digest = hashlib.sha256(("real-names/" + name.casefold()).encode()).digest()
+def in_evaluation(entry: str) -> bool:
+    """Return whether a dictionary entry belongs to the evaluation part (stable hash)."""
+    digest = hashlib.sha256(("real-names/" + entry.casefold()).encode()).digest()
     return int.from_bytes(digest[:4], "big") / 2**32 < EVALUATION_SHARE
 
 
 def calibration_names() -> tuple[str, ...]:
     """Return the distinct names of the training part, sorted."""
-    return tuple(sorted({r.name for r in load() if not in_evaluation(r.name)}))
+    return tuple(sorted({r.name for r in load() if not in_evaluation(r.entry)}))
 
 
 def evaluation_pairs(
     per_country: int = PAIRS_PER_COUNTRY, seed: int = SEED
 ) -> list[tuple[str, str, str]]:
-    """Return ``(country, first, last)`` pairs of evaluation names, ``per_country`` each."""
-    firsts: dict[str, list[str]] = defaultdict(list)
-    lasts: dict[str, list[str]] = defaultdict(list)
+    """Return ``(country, first, last)`` pairs of evaluation names, ``per_country`` each.
+
+    The dictionary has no family names, and the family names at hand (Faker's) are trained
+    on; so ``last`` is another evaluation first name of the same country, a stand-in family
+    name (many family names are first names, and patronymics are made of them).
+    """
+    firsts: dict[str, set[str]] = defaultdict(set)
     for r in load():
-        if in_evaluation(r.name):
-            (firsts if r.part == "first" else lasts)[r.country].append(r.name)
+        if in_evaluation(r.entry):
+            firsts[r.country].add(r.name)
     out = []
-    for country in sorted(set(firsts) & set(lasts)):
+    for country in sorted(firsts):
+        names = sorted(firsts[country])
+        if len(names) < 2:
+            continue
         rng = random.Random(f"{seed}/{country}")
-        fs, ls = sorted(firsts[country]), sorted(lasts[country])
-        out += [(country, rng.choice(fs), rng.choice(ls)) for _ in range(per_country)]
+        for _ in range(per_country):
+            first, last = rng.sample(names, 2)
+            out.append((country, first, last))
     return out
 
 
@@ -105,7 +179,8 @@ def _bases(
 
     out: dict[str, list[dict[str, Any]]] = {}
     for country in sorted(set(countries)):
-        home = country if country in COUNTRIES else FALLBACK_COUNTRY
+        home = HOMES.get(country, country)
+        home = home if home in COUNTRIES else FALLBACK_COUNTRY
         if home in out:
             out[country] = out[home]
             continue
