@@ -29,15 +29,7 @@ REAL = [
     ("민준", "김"),
     ("สมชาย", "ใจดี"),
     ("Jean-Luc", "Picard"),
-    pytest.param(
-        "Zoë",
-        "Løkke",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="regression of the 2026-12-01 name model: Løkke scores 0.43 (Lokke 0.92); "
-            "a shipped signup with it is still approved, see test_real_names",
-        ),
-    ),
+    ("Zoë", "Løkke"),
     ("Oluwaseun", "Adeyemi"),
 ]
 JUNK = [
