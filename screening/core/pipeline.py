@@ -217,7 +217,9 @@ def evaluate(
     signals = {**_DEFAULTS, **checked.signals, **(extra or {})}
     evaluation = rule_set.evaluate(signals)
     score = scorer(signals) if scorer is not None else None
-    decision = decide(evaluation, rule_set.thresholds, score)
+    # An explaining scorer keeps the contributions of the score it just computed.
+    contributions = getattr(scorer, "contributions", ()) if scorer is not None else ()
+    decision = decide(evaluation, rule_set.thresholds, score, contributions)
     return Screened(
         normalized=checked.normalized,
         signals=signals,

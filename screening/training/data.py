@@ -36,8 +36,10 @@ from screening.training.synth import (
     legitimate,
     legitimate_by_script,
 )
+from screening.training.synth.fraud import SHARED_SHARE
 from screening.training.synth.locales import CONTINENT
 from screening.training.synth.people import SCRIPT_GROUPS
+from screening.training.synth.shared import shared
 
 SIGNUPS_PER_DAY = 2000
 RETRY_SHARE = 0.02
@@ -174,6 +176,8 @@ def _draw(kind: str, n: int, seed: int, groups: tuple[str, ...]) -> list[Synthet
         return legitimate(n, seed=seed)
     if kind == "by_script":
         return legitimate_by_script(n, seed=seed, groups=groups)
+    if kind == "shared":
+        return shared(n, seed=seed)
     return fraudulent(n, seed=seed)
 
 
@@ -242,9 +246,11 @@ def build(
     many processes (the results are identical).
     """
     n_fraud = round(n * fraud_rate)
+    n_shared = round((n - n_fraud) * SHARED_SHARE)
     chunks = [min(_HABITS_CHUNK, habits_n - start) for start in range(0, habits_n, _HABITS_CHUNK)]
     tasks: list[Task] = [
-        ("legitimate", n - n_fraud, seed, ()),
+        ("legitimate", n - n_fraud - n_shared, seed, ()),
+        ("shared", n_shared, seed, ()),
         ("fraudulent", n_fraud, seed, ()),
         *[("by_script", fairness_n, seed + 1, (group,)) for group in SCRIPT_GROUPS],
         *[("habits", size, seed + 2 + i, ()) for i, size in enumerate(chunks)],
@@ -261,15 +267,17 @@ def build(
     else:
         parts = _job(tasks, name_model)
     rows = [p for p in parts if not isinstance(p, HabitCounts)]
-    (legit, legit_checks), (fraud, fraud_checks) = rows[:2]
-    fair = [s for signups, _ in rows[2:] for s in signups]
-    fair_checks = [c for _, checks in rows[2:] for c in checks]
+    (legit, legit_checks), (together, together_checks), (fraud, fraud_checks) = rows[:3]
+    fair = [s for signups, _ in rows[3:] for s in signups]
+    fair_checks = [c for _, checks in rows[3:] for c in checks]
     habits = HabitCounts()
     for part in parts:
         if isinstance(part, HabitCounts):
             habits.merge(part)
     return Built(
-        on_timeline(legit + fraud, legit_checks + fraud_checks, seed=seed),
+        on_timeline(
+            legit + together + fraud, legit_checks + together_checks + fraud_checks, seed=seed
+        ),
         on_timeline(fair, fair_checks, seed=seed + 1),
         habits,
     )

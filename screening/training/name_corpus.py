@@ -1,7 +1,9 @@
 """Training text for the name-plausibility model: real names in many scripts, and junk.
 
 Real names are every name Faker's person providers list, in every locale Faker has (about
-110), plus their Latin transliterations, since many people type a Chinese, Russian or Thai
+110), and the training half of a first-name dictionary of 55 countries and groups from outside
+Faker (:mod:`screening.training.real_names`, Latin script; its other half is never trained
+on), plus their Latin transliterations, since many people type a Chinese, Russian or Thai
 name in Latin letters. Junk is written here, independently of the synthetic fraud generator
 (:mod:`training.synth.fake_names`), so the model learns what junk looks like rather than one
 generator's habits: keyboard walks on five layouts, random letters, repeated letters and
@@ -87,21 +89,29 @@ def _clean(text: str) -> str:
     return text.strip()
 
 
+def _outside_names() -> Iterator[str]:
+    """Yield the training part of the real names from outside Faker (:mod:`.real_names`)."""
+    from screening.training.real_names import calibration_names
+
+    yield from calibration_names()
+
+
 @cache
 def real_names() -> tuple[str, ...]:
-    """Return every distinct real name part Faker lists, with Latin transliterations, sorted."""
+    """Return every distinct real name part Faker lists, and the training part of the
+    real-name source from outside Faker, with Latin transliterations, sorted."""
     names: set[str] = set()
-    for locale in AVAILABLE_LOCALES:
-        for raw in _person_lists(locale):
-            name = _clean(raw)
-            if not name or not any(ch.isalpha() for ch in name):
-                continue
-            names.add(name)
-            if not name.isascii() and script(name) in _ROMANIZED_SCRIPTS:
-                roman = _clean(anyascii(name))
-                if roman and any(ch.isalpha() for ch in roman):
-                    # anyascii writes CJK syllables in camel case ("JinFeng"); people write Jinfeng.
-                    names.add(roman[:1].upper() + roman[1:].lower())
+    raws = (raw for locale in AVAILABLE_LOCALES for raw in _person_lists(locale))
+    for raw in (*raws, *_outside_names()):
+        name = _clean(raw)
+        if not name or not any(ch.isalpha() for ch in name):
+            continue
+        names.add(name)
+        if not name.isascii() and script(name) in _ROMANIZED_SCRIPTS:
+            roman = _clean(anyascii(name))
+            if roman and any(ch.isalpha() for ch in roman):
+                # anyascii writes CJK syllables in camel case ("JinFeng"); people write Jinfeng.
+                names.add(roman[:1].upper() + roman[1:].lower())
     return tuple(sorted(names))
 
 

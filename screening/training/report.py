@@ -99,6 +99,12 @@ def assess(
         patterns[label] = ev.pattern_table(test, list(outcomes))
     rules_only = ev.outcomes_of(evaluations, np.zeros(len(test)), shipped)
     decisions["rules_only"] = ev.rates(rules_only, y)
+    # What "a decline needs strong evidence" costs: the same rules and scores, ungated.
+    ungated = ev.outcomes_of(ev.without_evidence_gate(evaluations), p, shipped)
+    decisions["without_evidence_gate"] = ev.rates(ungated, y)
+    patterns["without_evidence_gate"] = ev.pattern_table(test, list(ungated))
+    shipped_outcomes = ev.outcomes_of(evaluations, p, shipped)
+    legit_patterns = ev.legitimate_pattern_table(test, list(shipped_outcomes))
     return {
         "targets": dict(ev.TARGETS),
         "costs": dict(ev.COSTS),
@@ -113,6 +119,7 @@ def assess(
         "decisions": decisions,
         "fairness": fairness,
         "patterns": patterns,
+        "legitimate_patterns": legit_patterns,
         "calibration": ev.calibration_table(y.astype(int), p),
         "weights": [
             {"feature": f.name, "words": f.words, "log_odds_per_unit": round(w, 3)}

@@ -13,10 +13,12 @@ import scipy
 import sklearn
 import skops
 
+from screening.config import DEFAULT_POLICY
 from screening.core.model import artifact
 from screening.core.model.names import N_FEATURES, NGRAMS
+from screening.core.policy import load_policy
 from screening.core.rules.ruleset import RuleSet
-from screening.training import card
+from screening.training import card, real_names
 from screening.training import data as model_data
 from screening.training.data import Row
 from screening.training.report import assess, training_summary
@@ -93,6 +95,9 @@ def train_and_write(
         **assess(trained.scorer, trained.test_rows, trained.fairness_rows, rule_set),
         **training_summary(trained),
     }
+    if progress is not None:
+        progress("screening the real-name evaluation (names never trained on)")
+    report["real_names"] = real_names.evaluate(rule_set, trained, load_policy(DEFAULT_POLICY))
     return write(trained, report, path), report
 
 
@@ -118,4 +123,6 @@ def evaluate_artifact(
         workers=workers,
     )
     _train, test = model_data.split(rows, test_share=settings.test_share, seed=settings.seed)
-    return assess(loaded.scorer, test, fairness, rule_set)
+    report = assess(loaded.scorer, test, fairness, rule_set)
+    report["real_names"] = real_names.evaluate(rule_set, loaded, load_policy(DEFAULT_POLICY))
+    return report

@@ -150,9 +150,11 @@ def test_the_model_score_stays_the_model_part_of_the_risk_total() -> None:
 
 def test_signals_a_decision_did_not_record_take_their_default() -> None:
     replay = Replay(parse_rule_set(document(rule("listed", "list.blocked", "decline"))))
-    recorded_before_lists = json.dumps([None])
+    # The replay also reads the strong-evidence signals (screening.core.evidence).
+    recorded_before_lists = projection(replay.inputs, {})
+    assert json.loads(recorded_before_lists) == [None] * len(replay.inputs)
     assert replay.add(recorded_before_lists, "approve") == "approve"
-    assert replay.add(json.dumps([True]), "approve") == "decline"
+    assert replay.add(projection(replay.inputs, {"list.blocked": True}), "approve") == "decline"
 
 
 def test_history_warns_about_rules_that_never_fire_or_fire_on_most() -> None:

@@ -35,3 +35,5 @@ class CheckResult:
 
     normalized: Any
     signals: dict[str, SignalValue] = field(default_factory=dict)
+    # A corrected value to offer the person ("gmail.com" for a mistyped "gmial.com"), or "".
+    suggestion: str = ""

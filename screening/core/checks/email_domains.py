@@ -1,19 +1,57 @@
 """Classify email domains: disposable, privacy relay, consumer provider and likely typos.
 
-The tables are curated by hand (except the disposable list, which comes from the maintained
-``disposable-email-domains`` package) and are meant to be extended as analysts see new
-domains. Every function takes a lower-cased ASCII (IDNA) domain and never raises.
+Disposable domains are the union of the maintained lists that packages ship
+(:data:`DISPOSABLE_LISTS`: ``disposable-email-domains``, ``is-burner-email`` and
+``disposable-email-detector``), each domain with the lists that name it, less an allow-list
+of real providers that guards against a list's mistakes: every provider and relay known
+here plus the package data file ``screening/data/email-providers-allow.txt`` (edit it, no
+code change). A likely typo of a provider ("gmial.com") is a typo, never disposable, even
+when a list carries it. The other tables are curated by hand. Every function takes a
+lower-cased ASCII (IDNA) domain and never raises.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from functools import lru_cache
+from importlib.resources import files
+from types import MappingProxyType
 from typing import NamedTuple
 
 from anyascii import anyascii
 from disposable_email_domains import blocklist
 
-_DISPOSABLE: frozenset[str] = frozenset(blocklist)
+
+def _lines(text: str) -> frozenset[str]:
+    """Return the domains of a one-per-line list ('#' comments and blank lines skipped)."""
+    out = set()
+    for line in text.splitlines():
+        item = line.split("#", 1)[0].strip().lower()
+        if item:
+            out.add(item)
+    return frozenset(out)
+
+
+def _package_text(package: str, name: str) -> str:
+    return files(package).joinpath(name).read_text(encoding="utf-8")
+
+
+def _detector_domains() -> frozenset[str]:
+    data = json.loads(_package_text("disposable_email_detector.data", "disposable-domains.json"))
+    return frozenset(str(d).strip().lower() for d in data["domains"])
+
+
+# Each maintained list, by the name of the package that ships it (read once, offline).
+DISPOSABLE_LISTS: Mapping[str, frozenset[str]] = MappingProxyType(
+    {
+        "disposable-email-domains": frozenset(d.lower() for d in blocklist),
+        "is-burner-email": _lines(_package_text("is_burner_email.data", "blacklist.txt"))
+        | _lines(_package_text("is_burner_email.data", "extra-blacklist.txt")),
+        "disposable-email-detector": _detector_domains(),
+    }
+)
+ALLOW_FILE = "email-providers-allow.txt"
 
 # Forwarding services that hide the real mailbox. Legitimate privacy choices, so they are
 # reported separately from disposable domains. Sub-domains count too (anonaddy, 33mail and
@@ -124,6 +162,8 @@ FREE_PROVIDER_DOMAINS: frozenset[str] = _FREE_EXACT | _FAMILY_DOMAINS
 # Real domains one edit away from a provider; never reported as typos.
 _KNOWN_NOT_TYPO: frozenset[str] = frozenset({"cloud.com"})
 _KNOWN: frozenset[str] = FREE_PROVIDER_DOMAINS | PRIVACY_RELAY_DOMAINS | _KNOWN_NOT_TYPO
+# Real providers no disposable list may override: every known one plus the data file.
+_ALLOWED: frozenset[str] = _KNOWN | _lines(_package_text("screening.data", ALLOW_FILE))
 
 # Providers with one domain worldwide: any other suffix after their name is a mistake.
 _SINGLE_DOMAIN: frozenset[str] = frozenset({"gmail", "googlemail", "icloud", "protonmail"})
@@ -157,9 +197,79 @@ def _listed(domain: str, table: frozenset[str]) -> bool:
     return False
 
 
+def _parents(domain: str) -> list[str]:
+    """Return the domain and its parents with at least two labels."""
+    out = [domain]
+    while domain.count(".") > 1:
+        domain = domain.partition(".")[2]
+        out.append(domain)
+    return out
+
+
+def disposable_lists(domain: str) -> tuple[str, ...]:
+    """Return the maintained lists that name the domain (or a parent) as disposable.
+
+    Empty when none does, when the domain or a parent is on the allow-list of real
+    providers, or when the domain looks like a typo of a provider (a typo is not a
+    throwaway mailbox: the person is asked to check it).
+    """
+    if not domain:
+        return ()
+    levels = _parents(domain)
+    if any(level in _ALLOWED for level in levels):
+        return ()
+    named = tuple(
+        name for name, table in DISPOSABLE_LISTS.items() if any(lv in table for lv in levels)
+    )
+    if named and typo_suggestion(domain):
+        return ()
+    return named
+
+
 def is_disposable(domain: str) -> bool:
-    """Return True if the domain or a parent domain is on the disposable blocklist."""
-    return _listed(domain, _DISPOSABLE)
+    """Return True if a maintained list names the domain or a parent (see disposable_lists)."""
+    return bool(disposable_lists(domain))
+
+
+# Words only throwaway-mailbox services put in their names.
+_THROWAWAY_WORDS: tuple[str, ...] = (
+    "temp", "tmp", "trash", "spam", "burner", "throwaway", "fake", "minute", "disposable",
+    "guerrilla", "10min", "20min", "30min", "nospam", "noreply",
+)  # fmt: skip
+# Mailbox words that real providers use too (freemail.hu, mail.dk): they count only under a
+# cheap suffix that the throwaway services favour, or followed by digits ("mail4u", "box12").
+_MAILBOX_WORDS: tuple[str, ...] = ("mail", "inbox", "mbox", "postbox")
+_CHEAP_SUFFIXES: frozenset[str] = frozenset(
+    "xyz top site online club icu tk ml ga cf gq buzz store shop fun space website pw cfd "
+    "sbs bond click link lol monster rest uno today live email".split()
+)
+
+
+def provider_shaped(domain: str) -> bool:
+    """Return True if the domain reads like a mail service that no known provider owns.
+
+    Offline: "tempinbox.net", "trashbox.org" and "quickmail.xyz" are provider-shaped;
+    "gmail.com" (known), "freemail.hu" (a mailbox word under an ordinary suffix) and
+    "guerra-penaloza.cl" (a surname) are not.
+    """
+    if not domain or "." not in domain or domain in _KNOWN or is_privacy_relay(domain):
+        return False
+    labels = domain.split(".")
+    # The label before the public suffix (one label, or two as in "co.uk").
+    suffix_len = 2 if len(labels) >= 3 and len(labels[-1]) == 2 and len(labels[-2]) <= 3 else 1
+    if len(labels) <= suffix_len:
+        return False
+    label = labels[-suffix_len - 1]
+    if any(word in label for word in _THROWAWAY_WORDS):
+        return True
+    for word in _MAILBOX_WORDS:
+        at = label.find(word)
+        if at < 0:
+            continue
+        rest = label[at + len(word) :]
+        if labels[-1] in _CHEAP_SUFFIXES or rest[:1].isdigit():
+            return True
+    return False
 
 
 def is_privacy_relay(domain: str) -> bool:
@@ -274,6 +384,8 @@ class DomainInfo(NamedTuple):
     privacy_relay: bool
     free_provider: bool
     typo_suggestion: str
+    disposable_lists: tuple[str, ...] = ()
+    provider_shaped: bool = False
 
 
 # A few providers make up most signups, so remembering recent domains skips the typo search
@@ -283,9 +395,13 @@ def classify(domain: str, domain_unicode: str = "") -> DomainInfo:
     """Return the table facts for an ASCII domain (and its Unicode form, if different)."""
     if not domain:
         return DomainInfo(False, False, False, "")
+    lists = disposable_lists(domain)
+    typo = lookalike_suggestion(domain_unicode) or typo_suggestion(domain)
     return DomainInfo(
-        disposable=is_disposable(domain),
+        disposable=bool(lists),
         privacy_relay=is_privacy_relay(domain),
         free_provider=is_free_provider(domain),
-        typo_suggestion=lookalike_suggestion(domain_unicode) or typo_suggestion(domain),
+        typo_suggestion=typo,
+        disposable_lists=lists,
+        provider_shaped=not lists and not typo and provider_shaped(domain),
     )

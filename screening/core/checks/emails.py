@@ -42,8 +42,17 @@ SIGNALS: tuple[Signal, ...] = (
            "Lower-case ASCII (IDNA) domain after the last @, \"\" if none can be parsed; "
            "also filled when the local part is invalid.", ""),
     Signal("email.disposable", "bool",
-           "True if the domain or a parent domain is on the disposable-email-domains "
-           "blocklist (throwaway inboxes such as mailinator.com).", False),
+           "True if the domain or a parent domain is on a maintained disposable-domain list "
+           "(throwaway inboxes such as mailinator.com; see email.disposable_lists), unless it "
+           "is an allow-listed real provider or a typo of one (then email.domain_typo).", False),
+    Signal("email.disposable_lists", "list<string>",
+           "The maintained lists that name the domain as disposable, sorted: "
+           "\"disposable-email-detector\", \"disposable-email-domains\", \"is-burner-email\" "
+           "([] when none does).", []),
+    Signal("email.domain_provider_shaped", "bool",
+           "True if the domain reads like a mail service (mail, inbox, temp, trash... in its "
+           "name) but no known provider or relay owns it and no list names it: a possible new "
+           "throwaway service. Weak evidence; offline.", False),
     Signal("email.privacy_relay", "bool",
            "True if the domain is a forwarding/alias service (Apple Hide My Email, "
            "duck.com, Firefox Relay, SimpleLogin, addy.io, ...); a legitimate privacy "
@@ -54,12 +63,16 @@ SIGNALS: tuple[Signal, ...] = (
     Signal("email.role_account", "bool",
            "True if the local part without +tag and ./-/_ is a shared role mailbox "
            "(info, admin, support, sales, noreply, ...).", False),
-    Signal("email.typo_domain", "bool",
+    Signal("email.domain_typo", "bool",
            "True if the domain is not a known one but looks like a mistyped or look-alike "
-           "popular provider domain (gmial.com, gmail.con, hotmail.co).", False),
+           "popular provider domain (gmial.com, gmail.con, hotmail.co); never counted as "
+           "disposable. The provider meant is email.typo_suggestion.", False),
+    Signal("email.typo_domain", "bool",
+           "The same as email.domain_typo (the earlier name, kept for existing rule sets).",
+           False),
     Signal("email.typo_suggestion", "string",
-           "The provider domain the address probably meant when typo_domain is true, "
-           "else \"\".", ""),
+           "The provider domain the address probably meant when email.domain_typo is true "
+           "(gmail.com for gmial.com), else \"\".", ""),
     Signal("email.local_random", "float",
            "0..1 how machine-generated the local part (without +tag) looks: letter/digit "
            "alternation, unlikely letter sequences, hex or keyboard runs.", 0.0),
@@ -129,7 +142,8 @@ def check_email(
 
     Returns:
         ``normalized`` is email-validator's normalised address (domain lower-cased, local
-        part kept) when valid, else the trimmed input as given.
+        part kept) when valid, else the trimmed input as given; ``suggestion`` is the
+        provider domain a mistyped domain probably meant ("gmail.com"), else "".
     """
     text = email.strip() if isinstance(email, str) else ""
     valid, normalized, local, domain, domain_unicode = _parse(text)
@@ -152,9 +166,12 @@ def check_email(
         "email.valid_syntax": valid,
         "email.domain": domain,
         "email.disposable": info.disposable,
+        "email.disposable_lists": sorted(info.disposable_lists),
+        "email.domain_provider_shaped": info.provider_shaped,
         "email.privacy_relay": info.privacy_relay,
         "email.free_provider": info.free_provider,
         "email.role_account": is_role_account(folded),
+        "email.domain_typo": bool(info.typo_suggestion),
         "email.typo_domain": bool(info.typo_suggestion),
         "email.typo_suggestion": info.typo_suggestion,
         "email.local_random": local_random,
@@ -168,4 +185,4 @@ def check_email(
         "email.uppercase": text != text.lower(),
         "email.non_ascii": not text.isascii(),
     }
-    return CheckResult(normalized=normalized, signals=signals)
+    return CheckResult(normalized=normalized, signals=signals, suggestion=info.typo_suggestion)

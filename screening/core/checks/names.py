@@ -72,8 +72,9 @@ SIGNALS: tuple[Signal, ...] = (
         "name.confusable",
         "bool",
         'True when a part hides look-alike letters of another script (Latin "Pаul" with '
-        "a Cyrillic а), or is written entirely in look-alikes of the other part's "
-        "script.",
+        "a Cyrillic а), or is written entirely in look-alikes of Latin letters beside a "
+        'Latin other part ("Мах Smith"); a Latin part beside a Cyrillic or Greek one '
+        '("Татьяна Moisei") is ordinary.',
         False,
     ),
     Signal(
@@ -334,8 +335,10 @@ def _confusable(part: _Part, other_script: str) -> bool:
                 return True
         return False
     look = LOOKALIKES.get(other_script)
-    if look and len(part.counts) == 1 and other_script not in part.counts:
-        # All letters imitate the other part's script: "Мах Smith" in Cyrillic.
+    if other_script == "Latin" and look and len(part.counts) == 1 and "Latin" not in part.counts:
+        # All letters imitate Latin, the other part's script: "Мах Smith" in Cyrillic. Not
+        # the other way round: a Latin part beside a Cyrillic or Greek one ("Татьяна
+        # Moisei", as many Moldovans write) is ordinary, however alike the letters look.
         (letters,) = part.letters_by_script().values()
         return letters <= look
     return False

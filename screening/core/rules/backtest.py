@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from screening.core import evidence
 from screening.core.checks import SignalValue
 from screening.core.decide import outcome_for
 from screening.core.rules.ruleset import Hit, RuleSet
@@ -119,6 +120,7 @@ class _Fired:
     active: tuple[Hit, ...]
     weight: float  # sum of the active score rules that fired
     errors: tuple[int, ...]
+    strong: bool = False  # strong evidence present (screening.core.evidence)
 
 
 @dataclass
@@ -179,12 +181,12 @@ class Replay:
     _labelled: list[tuple[_Fired, str, str, str]] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
-        self.inputs = tuple(sorted({n for rule in self.rule_set.rules for n in rule.signals}))
+        self.inputs = self.rule_set.inputs
         self._defaults = [CATALOGUE[name].default for name in self.inputs]
         self._index = {rule.id: i for i, rule in enumerate(self.rule_set.rules)}
         types = [CATALOGUE[name].type for name in self.inputs]
         self._lists = tuple(i for i, kind in enumerate(types) if kind.startswith("list"))
-        whens = [rule.when for rule in self.rule_set.rules]
+        whens = [rule.when for rule in self.rule_set.rules] + [evidence.combined_expression()]
         self._buckets = [
             (i, cuts, {})
             for i, name in enumerate(self.inputs)
@@ -220,7 +222,9 @@ class Replay:
         entry[1] += 1
         fired: _Fired = entry[0]
         base = model_score if model_score is not None else 0.0
-        candidate = outcome_for(fired.active, base + fired.weight, self.rule_set.thresholds)
+        candidate = outcome_for(
+            fired.active, base + fired.weight, self.rule_set.thresholds, fired.strong
+        )
         self.transitions.setdefault(outcome, Counter())[candidate] += 1
         self.decisions += 1
         if label in LABELS:
@@ -257,6 +261,7 @@ class Replay:
             active=active,
             weight=sum(h.weight for h in active if h.kind == "score"),
             errors=tuple(index[rule_id] for rule_id in evaluation.errors),
+            strong=evaluation.strong,
         )
 
     def rule_counts(self) -> tuple[list[int], list[int]]:

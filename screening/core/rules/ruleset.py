@@ -23,6 +23,7 @@ from typing import Any, Literal
 import cel
 import yaml
 
+from screening.core import evidence
 from screening.core.checks import SignalValue
 from screening.core.signals import CATALOGUE, GROUPS, defaults
 from screening.errors import RuleSetError
@@ -111,6 +112,9 @@ class Hit:
     weight: float
     mode: Mode
     reason: Reason
+    # False for a decline rule that reads only name, address or typo signals
+    # (:data:`screening.core.evidence.WEAK_SIGNALS`): it reviews instead of declining.
+    decisive: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -129,6 +133,9 @@ class Evaluation:
     results: dict[str, bool | None]  # rule id -> fired; None when it errored
     hits: tuple[Hit, ...]
     errors: dict[str, str]
+    # True when the signup carries strong evidence (screening.core.evidence.STRONG_EVIDENCE):
+    # only then may the score alone decline it.
+    strong: bool = False
 
 
 @dataclass(frozen=True)
@@ -148,7 +155,17 @@ class RuleSet:
     _hits: tuple[Hit, ...] = field(default=(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        hits = tuple(Hit(r.id, r.kind, r.weight, r.mode, r.reason) for r in self.rules)
+        hits = tuple(
+            Hit(
+                r.id,
+                r.kind,
+                r.weight,
+                r.mode,
+                r.reason,
+                decisive=r.kind != "decline" or not evidence.weak_only(r.signals),
+            )
+            for r in self.rules
+        )
         object.__setattr__(self, "_ids", tuple(r.id for r in self.rules))
         object.__setattr__(self, "_hits", hits)
 
@@ -173,7 +190,8 @@ class RuleSet:
             fired_all = self.combined.execute(context)
         except Exception:  # noqa: BLE001 - fall back to rule by rule to name the culprit
             fired_all = None
-        if isinstance(fired_all, list) and len(fired_all) == len(self._hits):
+        if isinstance(fired_all, list) and len(fired_all) == len(self._hits) + 1:
+            strong = fired_all.pop() is True
             results: dict[str, bool | None] = dict(zip(self._ids, fired_all, strict=True))
             errors: dict[str, str] = {}
             fired = fired_all
@@ -185,7 +203,10 @@ class RuleSet:
                         errors[rule_id] = f"yielded {type(value).__name__}, not a boolean"
                 fired = [value is True for value in fired_all]
             return Evaluation(
-                results=results, hits=tuple(compress(self._hits, fired)), errors=errors
+                results=results,
+                hits=tuple(compress(self._hits, fired)),
+                errors=errors,
+                strong=strong,
             )
         return self._evaluate_each(signals)
 
@@ -209,7 +230,11 @@ class RuleSet:
             elif not isinstance(fired, bool):
                 results[rule.id] = None
                 errors[rule.id] = f"yielded {type(fired).__name__}, not a boolean"
-        return Evaluation(results=results, hits=tuple(hits), errors=errors)
+        try:
+            strong = _EVIDENCE.program.execute(context) is True
+        except Exception:  # noqa: BLE001 - no strong evidence read: the score cannot decline
+            strong = False
+        return Evaluation(results=results, hits=tuple(hits), errors=errors, strong=strong)
 
 
 _BOOL = frozenset({bool})
@@ -295,13 +320,25 @@ def parse_rule_set(document: Any) -> RuleSet:
     )
     digest = hashlib.sha256(canonical.encode()).hexdigest()
     version = document.get("version")
-    used = sorted({name for rule in rules for name in rule.signals})
+    for rule in rules:
+        if rule.kind == "decline" and rule.mode == "active" and evidence.weak_only(rule.signals):
+            warnings.append(
+                {
+                    "rule": rule.id,
+                    "problem": "declines on name, address or typo signals only; "
+                    "such a rule reviews instead (see 'What may decline')",
+                }
+            )
+    used = sorted({name for rule in (*rules, _EVIDENCE) for name in rule.signals})
     slot = {name: i for i, name in enumerate(used)}
     # The combined program reads every signal from one list, v[i]: converting one
-    # list into CEL costs far less than one context variable per signal.
+    # list into CEL costs far less than one context variable per signal. Its last
+    # element is the strong-evidence test.
     combined = cel.compile(
         "["
-        + ", ".join(f"({_fill(rule.template, lambda n: f'v[{slot[n]}]')})" for rule in rules)
+        + ", ".join(
+            f"({_fill(rule.template, lambda n: f'v[{slot[n]}]')})" for rule in (*rules, _EVIDENCE)
+        )
         + "]"
     )
     return RuleSet(
@@ -529,3 +566,26 @@ def reasons_for(hits: Sequence[Hit]) -> list[Reason]:
             seen.add(key)
             out.append(hit.reason)
     return out
+
+
+def _evidence_rule() -> Rule:
+    """Compile :func:`screening.core.evidence.combined_expression` like a rule's ``when``."""
+    problems = _Problems()
+    program, used, template = _compile(evidence.combined_expression(), "evidence", problems)
+    if program is None:  # pragma: no cover - a broken declaration must stop the service
+        raise RuntimeError(f"screening.core.evidence does not compile: {problems.items}")
+    return Rule(
+        id="evidence",
+        when=evidence.combined_expression(),
+        kind="review",
+        weight=0.0,
+        reason=Reason("evidence", "signup", "-"),
+        mode="shadow",
+        description="",
+        signals=used,
+        program=program,
+        template=template,
+    )
+
+
+_EVIDENCE = _evidence_rule()

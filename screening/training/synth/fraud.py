@@ -27,6 +27,7 @@ from screening.training.synth.people import (
     row_seeds,
 )
 from screening.training.synth.phones import consecutive_numbers, e164
+from screening.training.synth.shared import shared
 
 FRAUD_PATTERNS: tuple[str, ...] = (*tamper.APPLY, "burst")
 
@@ -195,6 +196,9 @@ def burst(
     return _burst_rows(rng, n, profile, first, last, stem, domain, "burst")
 
 
+SHARED_SHARE = 0.06
+
+
 def population(n: int, *, seed: int, fraud_rate: float = 0.2) -> list[SyntheticSignup]:
     """Return ``n`` signups, ``round(n * fraud_rate)`` of them fraudulent, shuffled.
 
@@ -205,6 +209,13 @@ def population(n: int, *, seed: int, fraud_rate: float = 0.2) -> list[SyntheticS
     if not 0.0 <= fraud_rate <= 1.0:
         raise ValueError("fraud_rate must be between 0 and 1")
     n_fraud = round(n * fraud_rate)
-    rows = legitimate(n - n_fraud, seed=seed) + fraudulent(n_fraud, seed=seed)
+    # Some ordinary people share a home, a street, an office or a phone with others, or
+    # mistype their provider (synth.shared): real traffic has them, and they are no fraud.
+    n_shared = round((n - n_fraud) * SHARED_SHARE)
+    rows = (
+        legitimate(n - n_fraud - n_shared, seed=seed)
+        + shared(n_shared, seed=seed)
+        + fraudulent(n_fraud, seed=seed)
+    )
     random.Random(f"screening.training.synth.population/{seed}").shuffle(rows)
     return rows

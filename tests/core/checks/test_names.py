@@ -63,6 +63,9 @@ def test_result_keys_follow_the_declaration() -> None:
 # --- real names: never a suspicion -----------------------------------------------------
 
 REAL_NAMES = [
+    # Moldova: a Cyrillic and a Latin part, as people write them.
+    pytest.param("Татьяна", "Moisei", id="cyrillic-first-latin-last"),
+    pytest.param("Moisei", "Андрей", id="latin-first-cyrillic-last"),
     pytest.param("李", "王", id="han-single-characters"),
     pytest.param("王 小明", "Ng", id="han-given-short-latin-surname"),
     pytest.param("Ng", "O'Brien", id="two-letter-and-apostrophe"),
