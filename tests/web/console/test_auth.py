@@ -229,8 +229,11 @@ def test_session_cookies_are_secure_outside_development_and_test(
     from screening.app import create_app
 
     overrides: dict[str, Any] = {**settings, "env": env}
-    if env == "production":  # production refuses development-grade secrets
+    if env == "production":  # production refuses development-grade secrets and SQLite defaults
         overrides["audit_key"] = secrets.token_urlsafe(32)
+        overrides["secret_key"] = secrets.token_urlsafe(32)
+        overrides["hmac_keys"] = "p1:" + secrets.token_urlsafe(32)
+        overrides["database_url"] = f"sqlite:///{settings['instance_path']}/production.db"
     app = create_app(overrides)
     try:
         assert app.config["SESSION_COOKIE_SECURE"] is secure
