@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from typing import Any
 
 import pytest
@@ -68,14 +69,29 @@ def _from(address: str) -> dict[str, Any]:
     return {"environ_base": {"REMOTE_ADDR": address}}
 
 
+def _in_one_window(attempt: Any) -> Any:
+    """Run ``attempt`` until it ran within one per-minute window (limits count per minute)."""
+    for _ in range(3):
+        window = int(time.time() // 60)
+        result = attempt()
+        if int(time.time() // 60) == window:
+            return result
+    raise AssertionError("three attempts each straddled a minute boundary")
+
+
 def test_wrong_tokens_from_one_address_leave_the_right_token_working(limited: Any) -> None:
     client, key = limited
-    decision = _screen(client, key)
+
+    def guesses() -> tuple[dict[str, Any], list[int]]:
+        decision = _screen(client, key)
+        url = f"/v1/decisions/{decision['decision_id']}"
+        return decision, [
+            client.get(url, headers=auth(f"wrong-{i}"), **_from("198.51.100.7")).status_code
+            for i in range(40)
+        ]
+
+    decision, stranger = _in_one_window(guesses)
     url = f"/v1/decisions/{decision['decision_id']}"
-    stranger = [
-        client.get(url, headers=auth(f"wrong-{i}"), **_from("198.51.100.7")).status_code
-        for i in range(40)
-    ]
     assert stranger[:10] == [404] * 10
     assert set(stranger[10:]) == {429}
     # The customer, elsewhere, with the right token: never refused because of the guesses.
@@ -93,12 +109,18 @@ def test_wrong_tokens_from_one_address_leave_the_right_token_working(limited: An
 
 def test_wrong_tokens_spread_over_addresses_are_slowed_per_decision(limited: Any) -> None:
     client, key = limited
-    decision = _screen(client, key)
+
+    def guesses() -> tuple[dict[str, Any], list[int]]:
+        decision = _screen(client, key)
+        url = f"/v1/decisions/{decision['decision_id']}"
+        statuses = [
+            client.get(url, headers=auth(f"guess-{i}"), **_from(f"198.51.100.{i}")).status_code
+            for i in range(15)
+        ]
+        return decision, statuses
+
+    decision, statuses = _in_one_window(guesses)
     url = f"/v1/decisions/{decision['decision_id']}"
-    statuses = [
-        client.get(url, headers=auth(f"guess-{i}"), **_from(f"198.51.100.{i}")).status_code
-        for i in range(15)
-    ]
     assert statuses[:10] == [404] * 10 and set(statuses[10:]) == {429}
     # ...and still the right token opens it.
     assert client.get(url, headers=auth(decision["contest_token"])).status_code == 200
