@@ -271,9 +271,10 @@ def test_no_body_ever_gets_a_500(client: Any, screen_key: str, body: Any) -> Non
     assert response.is_json
 
 
-# Any storable text: NUL is refused at intake with a 422 naming the field
-# (tests/api/test_naughty_input.py); st.text() already leaves out lone surrogates.
-TEXT = st.characters(exclude_characters="\x00")
+# Any storable text: NUL and lone surrogates are refused at intake with a 422 naming the field
+# (tests/api/test_naughty_input.py). st.characters() can draw a lone surrogate (category Cs),
+# so it is left out here explicitly.
+TEXT = st.characters(exclude_characters="\x00", exclude_categories=("Cs",))
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
