@@ -15,6 +15,7 @@ from screening.errors import ConfigError
 STRONG = {
     "SCREENING_SECRET_KEY": secrets.token_urlsafe(32),
     "SCREENING_HMAC_KEYS": "k1:" + secrets.token_urlsafe(32),
+    "SCREENING_AUDIT_KEY": secrets.token_urlsafe(32),
     "SCREENING_DATABASE_URL": "postgresql+psycopg://app:pw-in-url@127.0.0.1/app",
 }
 
