@@ -11,11 +11,9 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from screening.cli import main
-from tests.conftest import HMAC_TEST_KEYS, POSTGRES_URL, _unavailable
+from tests.conftest import HMAC_TEST_KEYS, throwaway_postgres
 
 
 def env_for(instance: Path, database_url: str | None = None) -> dict[str, str]:
@@ -49,22 +47,8 @@ def finish(process: subprocess.Popen[str]) -> tuple[int, str, str]:
 @pytest.fixture
 def fresh_postgres() -> Any:
     """An empty PostgreSQL database of this test's own (no schema yet)."""
-    admin_url = make_url(POSTGRES_URL)
-    name = f"screening_cli_{os.getpid()}_{os.urandom(3).hex()}"
-    try:
-        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001 - any connection failure means "absent"
-        _unavailable("PostgreSQL", exc)
-    yield admin_url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(
-            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
-            {"n": name},
-        )
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-    admin.dispose()
+    with throwaway_postgres("screening_cli") as url:
+        yield url
 
 
 def test_version() -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import socket
 import subprocess
 import sys
@@ -22,12 +21,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from screening.store import Database
 from screening.store.keys import create_key
-from tests.conftest import HMAC_TEST_KEYS, POSTGRES_URL, _unavailable
+from tests.conftest import HMAC_TEST_KEYS, throwaway_postgres
 from tests.helpers import signup
 from tests.rules.helpers import document, rule, run
 
@@ -59,22 +56,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'shared.sqlite3'}"
         return
-    admin_url = make_url(POSTGRES_URL)
-    name = f"screening_reload_{secrets.token_hex(4)}"
-    try:
-        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001 - any connection failure means "absent"
-        _unavailable("PostgreSQL", exc)
-    yield admin_url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(
-            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
-            {"n": name},
-        )
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-    admin.dispose()
+    with throwaway_postgres("screening_reload") as url:
+        yield url
 
 
 class Server:
