@@ -70,6 +70,7 @@ ENV_VARS: dict[str, str] = {
     "email_dns_check": "SCREENING_EMAIL_DNS_CHECK",
     "email_dns_timeout_seconds": "SCREENING_EMAIL_DNS_TIMEOUT",
     "rules_reload_seconds": "SCREENING_RULES_RELOAD_SECONDS",
+    "key_cache_seconds": "SCREENING_KEY_CACHE_SECONDS",
     "log_level": "SCREENING_LOG_LEVEL",
     "smtp_url": "SCREENING_SMTP_URL",
     "smtp_from": "SCREENING_SMTP_FROM",
@@ -139,6 +140,9 @@ class Settings(BaseSettings):
     email_dns_check: bool = _env("email_dns_check", default=False)
     email_dns_timeout_seconds: float = _env("email_dns_timeout_seconds", default=1.5, gt=0)
     rules_reload_seconds: float = _env("rules_reload_seconds", default=2.0, ge=0)
+    # How long a process trusts its answer for an API key: a revoked key stops working
+    # everywhere within this many seconds (0: look every key up on every request).
+    key_cache_seconds: float = _env("key_cache_seconds", default=2.0, ge=0, le=60)
     log_level: str = _env("log_level", default="INFO")
     smtp_url: str = _env("smtp_url", default="", repr=False)
     smtp_from: str = _env("smtp_from", default="no-reply@localhost")

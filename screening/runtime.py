@@ -26,6 +26,7 @@ from screening.core.policy import Policy, load_policy
 from screening.core.pseudonyms import Pseudonymizer
 from screening.core.rules.ruleset import RuleSet, load_rule_set, parse_rule_set
 from screening.errors import ConfigError, RuleSetError
+from screening.service.principals import PrincipalCache
 from screening.store import Database, pseudonym_keys
 from screening.store import rulesets as ruleset_store
 from screening.store.ratelimit import RateLimitStore, rate_limit_store
@@ -95,6 +96,7 @@ class Runtime:
         self.db = Database(settings.database_url, audit_key=settings.audit_key)
         self.pseudonyms = Pseudonymizer(settings.hmac_keys)
         self.rules = LiveRules(self.db, settings.rules_reload_seconds)
+        self.principals = PrincipalCache(self.db, ttl=settings.key_cache_seconds)
         self.resolver = (
             DomainResolver(timeout=settings.email_dns_timeout_seconds)
             if settings.email_dns_check

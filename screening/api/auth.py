@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from flask import current_app, g, request
 
 from screening.errors import Forbidden, Unauthorized
-from screening.store.keys import PREFIX, Principal, find_principal
+from screening.store.keys import PREFIX, Principal
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -61,9 +61,8 @@ def guard() -> None:
             g.contest_token = credential
             return
         raise Unauthorized()
-    runtime = current_app.extensions["screening"]
-    with runtime.db.session() as session:
-        principal = find_principal(session, credential)
+    # Cached for a few seconds (SCREENING_KEY_CACHE_SECONDS): revocation shows within them.
+    principal = current_app.extensions["screening"].principals.find(credential)
     if principal is None:
         raise Unauthorized("The API key is unknown or revoked.")
     if not (principal.scopes & scopes):
