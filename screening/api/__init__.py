@@ -12,7 +12,7 @@ import io
 import socket
 from typing import Any
 
-from flask import current_app, request
+from flask import Request, current_app, request
 from flask_openapi3 import OpenAPI
 from werkzeug.exceptions import ClientDisconnected
 from werkzeug.wsgi import get_content_length
@@ -48,6 +48,25 @@ from screening.errors import (
 YAML_TYPES = frozenset({"application/yaml", "application/x-yaml", "text/yaml"})
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 RULE_SET_MAX_BYTES = 512 * 1024
+
+
+_UNPARSED: Any = object()
+
+
+class ApiRequest(Request):
+    """A request whose JSON body the guard parses once, strictly; every reader gets that.
+
+    The guard (:func:`_check_body`) parses a JSON body with :func:`parse_json` (no
+    ``NaN``, bounded depth, storable text); request validation and the view then read
+    the same object through ``get_json`` instead of parsing the bytes again.
+    """
+
+    parsed_body: Any = _UNPARSED
+
+    def get_json(self, force: bool = False, silent: bool = False, cache: bool = True) -> Any:
+        if self.parsed_body is not _UNPARSED:
+            return self.parsed_body
+        return super().get_json(force=force, silent=silent, cache=cache)
 
 
 def _check_url() -> None:
@@ -151,10 +170,13 @@ def _check_body() -> None:
     if not isinstance(parsed, dict):
         raise MalformedJSON("The request body must be a JSON object.")
     check_text(parsed)
+    if isinstance(request, ApiRequest):
+        request.parsed_body = parsed
 
 
 def register(app: OpenAPI) -> None:
     """Install guards, error handlers and every blueprint on ``app``; build its document."""
+    app.request_class = ApiRequest
     errors.register(app)
     app.before_request(_check_url)
     app.before_request(auth.guard)

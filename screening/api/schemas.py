@@ -6,6 +6,7 @@ Request models ignore unknown keys: dropping them (and reporting them in
 
 from __future__ import annotations
 
+import copy
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
@@ -164,7 +165,26 @@ class DecisionQuery(BaseModel):
     )
 
 
-class IdempotencyHeader(BaseModel):
+class _SchemaOnce(BaseModel):
+    """A model whose JSON schema is built once per process, not on every call.
+
+    flask-openapi3 asks a header model for its whole JSON schema on every request it
+    validates (about 1.4 ms for this one); the schema of a class never changes.
+    """
+
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        key = (cls, args, tuple(sorted(kwargs.items())))
+        schema = _SCHEMAS.get(key)
+        if schema is None:
+            schema = _SCHEMAS[key] = super().model_json_schema(*args, **kwargs)
+        return copy.deepcopy(schema)
+
+
+_SCHEMAS: dict[Any, dict[str, Any]] = {}
+
+
+class IdempotencyHeader(_SchemaOnce):
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
     idempotency_key: (
