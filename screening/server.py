@@ -40,7 +40,10 @@ class _Gunicorn(BaseApplication):
 
 def _post_fork(_server: Any, worker: Any) -> None:
     # Connections opened in the master must not be shared with the children.
-    worker.app.application.extensions["screening"].db.engine.dispose(close=False)
+    db = worker.app.application.extensions["screening"].db
+    db.engine.dispose(close=False)
+    db.write_engine.dispose(close=False)
+    db.start_checkpointer()
 
 
 def _child_exit(_server: Any, worker: Any) -> None:
@@ -68,7 +71,7 @@ def run(
         file=sys.stderr,
         flush=True,
     )
-    runtime.db.engine.dispose()
+    runtime.db.dispose()
     _Gunicorn(
         app,
         {

@@ -28,6 +28,7 @@ from screening.runtime import LiveRuleSet, Runtime
 from screening.store import decisions as store
 from screening.store import reviews
 from screening.store.lists import list_signals
+from screening.store.lookups import signup_lookups
 from screening.store.models import Decision
 from screening.store.subjects import is_restricted
 
@@ -76,6 +77,7 @@ def excluded_from_processing(session: Session, ids: Identifiers) -> bool:
     """Tell whether a signup's subject restricted or objected to processing.
 
     Such a signup is screened and stored, but neither counted in nor recorded for velocity.
+    (Screening itself reads this with the list matches, in one query: ``signup_lookups``.)
     """
     return is_restricted(session, ids.subject)
 
@@ -113,17 +115,20 @@ def record_screening(
     found: dict[str, Identifiers] = {}
 
     try:
-        # One transaction: count velocity, decide, record. Nothing is kept if any step fails.
-        with runtime.db.session() as session:
+        # One transaction on one connection: look up, count velocity, decide, record.
+        # Nothing is kept if any step fails. It begins at the first lookup, after the
+        # checks, so the checks never wait for another screening's write.
+        with runtime.db.writer() as conn:
 
             def lookups(checked: Checked) -> Mapping[str, SignalValue]:
                 ids = found["ids"] = identify(
                     checked.normalized, checked.signals, runtime.pseudonyms
                 )
-                if not excluded_from_processing(session, ids):
+                restricted, listed = signup_lookups(conn, ids.subject, ids.listed, now=now)
+                if not restricted:
                     counted.update(ids.velocity)
-                velocity = runtime.velocity.record_and_count(session, counted, decision_id, now)
-                return {**velocity, **list_signals(session, ids.listed, now=now)}
+                velocity = runtime.velocity.record_and_count(conn, counted, decision_id, now)
+                return {**velocity, **listed}
 
             # The explaining scorer keeps the contributions of the score it computes.
             scorer = runtime.explaining_scorer()
@@ -131,8 +136,8 @@ def record_screening(
                 payload,
                 context(runtime, live.rule_set, today=now.date(), scorer=scorer, lookups=lookups),
             )
-            row = store.insert(
-                session,
+            store.insert(
+                conn,
                 _new_decision(
                     runtime,
                     screened,
@@ -147,9 +152,17 @@ def record_screening(
                     latency_ms=(time.perf_counter() - started) * 1000,
                     contributions=scorer.contributions,
                 ),
+                key=runtime.db.audit_key,
             )
             # A held signup is never recorded without the case that brings it to a person.
-            reviews.open_for_hold(session, row, working_days=runtime.policy.hold_working_days)
+            reviews.open_for_hold(
+                conn,
+                decision_id,
+                screened.decision.outcome,
+                now,
+                working_days=runtime.policy.hold_working_days,
+                key=runtime.db.audit_key,
+            )
     except DuplicateRecord:
         runtime.velocity.undo(counted, decision_id)
         if idempotency_key:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl  # POSIX: SQLite deployments of this service run on Linux
 import logging
 import os
 import re
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -12,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -126,6 +128,71 @@ def _rewrite(conn: Any, table: str) -> None:
         log.warning("erasure rewrite kept dead rows", extra={"event": "compact"})
 
 
+# Screening writers leave checkpoints (copying the WAL into the database file, with an
+# fsync) to a background thread: run inline by whichever commit crossed the default
+# 1,000 pages, a checkpoint made that one screening wait tens of milliseconds. This
+# much WAL (64 MB) is the backstop for processes without the thread.
+WRITER_AUTOCHECKPOINT_PAGES = 16384
+CHECKPOINT_INTERVAL_SECONDS = 0.5
+
+
+def _sqlite_writer_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy, not the sqlite3 module, emit BEGIN (see _begin_immediate).
+    dbapi_connection.isolation_level = None
+    dbapi_connection.execute(f"PRAGMA wal_autocheckpoint={WRITER_AUTOCHECKPOINT_PAGES}")
+
+
+def _begin_immediate(conn: Any) -> None:
+    # The write lock at BEGIN, not at the first write: a transaction that read first
+    # and then wrote could find its snapshot stale and fail with "database is locked".
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class _WriterLock:
+    """One writing transaction at a time on a SQLite file, across threads and processes.
+
+    SQLite admits one writer; others wait in its busy handler, which sleeps and polls
+    (1, 2, 5 ... 100 ms), so under load a screening waited whole sleeps for a lock
+    freed microseconds after it began to sleep. Writers now queue on a thread lock and
+    a ``flock`` on a file beside the database, which the kernel hands over at once.
+    Taken when the transaction begins (its first statement), released once it ended.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = f"{path}.write-lock"
+        self._thread_lock = threading.Lock()
+        self._held = threading.local()
+        self._fd: int | None = None
+        self._pid = 0
+
+    def _file(self) -> int:
+        # One descriptor per process: a forked worker must not share its parent's.
+        if self._fd is None or self._pid != os.getpid():
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            self._pid = os.getpid()
+        return self._fd
+
+    def acquire(self) -> None:
+        if getattr(self._held, "on", False):
+            return
+        self._thread_lock.acquire()
+        try:
+            fcntl.flock(self._file(), fcntl.LOCK_EX)
+        except BaseException:
+            self._thread_lock.release()
+            raise
+        self._held.on = True
+
+    def release(self) -> None:
+        if not getattr(self._held, "on", False):
+            return
+        self._held.on = False
+        try:
+            fcntl.flock(self._file(), fcntl.LOCK_UN)
+        finally:
+            self._thread_lock.release()
+
+
 class Database:
     """One engine and session factory for a database URL.
 
@@ -153,7 +220,22 @@ class Database:
         if self.dialect == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         key = audit_key.encode() if isinstance(audit_key, str) else audit_key
+        # Seals the tamper evidence (sessions carry it too, in ``session.info``).
+        self.audit_key: bytes = key
         self.sessions = sessionmaker(self.engine, expire_on_commit=False, info={"audit_key": key})
+        # Writers (screenings): on a SQLite file, their own engine that begins with
+        # BEGIN IMMEDIATE under the writer lock; elsewhere the same engine.
+        self._writer_lock: _WriterLock | None = None
+        self._checkpointer_pid = 0
+        if self.dialect == "sqlite" and parsed.database and parsed.database != ":memory:":
+            self._writer_lock = lock = _WriterLock(parsed.database)
+            self.write_engine: Engine = create_engine(parsed, **kwargs)
+            event.listen(self.write_engine, "connect", _sqlite_pragmas)
+            event.listen(self.write_engine, "connect", _sqlite_writer_pragmas)
+            event.listen(self.write_engine, "begin", lambda _conn: lock.acquire())
+            event.listen(self.write_engine, "begin", _begin_immediate)
+        else:
+            self.write_engine = self.engine
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -178,6 +260,61 @@ class Database:
             raise
         finally:
             session.close()
+
+    @contextmanager
+    def writer(self) -> Iterator[Connection]:
+        """Yield a connection in a transaction that writes: committed on success, else rolled back.
+
+        For the screening write path, which runs Core statements only (no ORM session).
+        On a SQLite file the transaction begins with ``BEGIN IMMEDIATE`` at its first
+        statement, and writers queue for it without polling (see :class:`_WriterLock`);
+        the lock is released once the transaction has ended. On PostgreSQL concurrent
+        transactions write at once and their commits share WAL flushes.
+
+        Raises:
+            DuplicateRecord: a unique key was taken (wrapping SQLAlchemy's IntegrityError).
+            StorageError: the database failed (wrapping SQLAlchemy's error).
+        """
+        try:
+            # The transaction begins at the first statement (SQLAlchemy's autobegin), so
+            # whatever the caller does before it never holds the write lock.
+            with self.write_engine.connect() as conn:
+                try:
+                    yield conn
+                    conn.commit()
+                except BaseException:
+                    conn.rollback()
+                    raise
+        except IntegrityError as exc:
+            raise DuplicateRecord("A record with this key exists already.") from exc
+        except SQLAlchemyError as exc:
+            raise StorageError("The database is unavailable; try again.") from exc
+        finally:
+            if self._writer_lock is not None:
+                self._writer_lock.release()
+
+    def start_checkpointer(self, interval: float = CHECKPOINT_INTERVAL_SECONDS) -> None:
+        """On a SQLite file, checkpoint the WAL every ``interval`` seconds in a daemon thread.
+
+        A ``PASSIVE`` checkpoint copies what it can without waiting for or blocking
+        readers and writers. Call it in each serving process (after any fork).
+        """
+        if self._writer_lock is None or self._checkpointer_pid == os.getpid():
+            return
+        self._checkpointer_pid = os.getpid()
+        thread = threading.Thread(
+            target=self._checkpoint_forever, args=(interval,), name="wal-checkpoint", daemon=True
+        )
+        thread.start()
+
+    def _checkpoint_forever(self, interval: float) -> None:
+        while True:
+            time.sleep(interval)
+            try:
+                with self.engine.connect() as conn:
+                    conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+            except SQLAlchemyError:
+                log.warning("WAL checkpoint failed", extra={"event": "checkpoint"})
 
     def ping(self) -> bool:
         try:
@@ -239,9 +376,6 @@ class Database:
         if self.dialect != "sqlite" or not database or database == ":memory:":
             yield
             return
-        import fcntl  # POSIX; SQLite deployments of this service run on Linux
-        import os
-
         handle = os.open(f"{database}.migrate-lock", os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(handle, fcntl.LOCK_EX)
@@ -288,3 +422,5 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self.write_engine is not self.engine:
+            self.write_engine.dispose()

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy import insert as sa_insert
+from sqlalchemy import update as sa_update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from screening.core.hashing import GENESIS, decision_hash, event_hash, head_seal
 from screening.errors import ConfigError
 from screening.store.models import ContestToken, Decision, DecisionEvent, PersonalData
+from screening.store.sql import DriverStatement
 
 
 def new_decision_id() -> str:
@@ -75,39 +80,74 @@ def event_body(event: DecisionEvent) -> dict[str, Any]:
     }
 
 
+# The non-identifying fields of a decision that its record hash covers.
+HASHED_FIELDS = (
+    "id",
+    "created_at",
+    "outcome",
+    "score",
+    "risk_total",
+    "reasons",
+    "hits",
+    "shadow_hits",
+    "shadow_outcome",
+    "signals",
+    "derived",
+    "contributions",
+    "rules_version",
+    "model_version",
+    "policy_version",
+)
+
+
+def _hashed(values: Mapping[str, Any]) -> dict[str, Any]:
+    out = {name: values[name] for name in HASHED_FIELDS}
+    out["created_at"] = out["created_at"].isoformat()
+    return out
+
+
 def hashed_fields(row: Decision) -> dict[str, Any]:
     """Return the non-identifying fields of a decision that its hash covers."""
-    return {
-        "id": row.id,
-        "created_at": row.created_at.isoformat(),
-        "outcome": row.outcome,
-        "score": row.score,
-        "risk_total": row.risk_total,
-        "reasons": row.reasons,
-        "hits": row.hits,
-        "shadow_hits": row.shadow_hits,
-        "shadow_outcome": row.shadow_outcome,
-        "signals": row.signals,
-        "derived": row.derived,
-        "contributions": row.contributions,
-        "rules_version": row.rules_version,
-        "model_version": row.model_version,
-        "policy_version": row.policy_version,
-    }
+    return _hashed({name: getattr(row, name) for name in HASHED_FIELDS})
 
 
-def insert(session: Session, new: NewDecision) -> Decision:
-    """Add a decision, its personal data and its first contest token (one transaction)."""
-    key = audit_key(session)
-    skip = {"personal", "contest_token_hash"}
-    row = Decision(**{k: v for k, v in new.__dict__.items() if k not in skip})
-    row.record_hash = decision_hash(hashed_fields(row), key=key)
-    row.chain_mac = head_seal(row.id, 0, GENESIS, key=key)
-    session.add(row)
-    session.add(PersonalData(decision_id=new.id, **new.personal))
-    session.flush()
-    add_contest_token(session, new.id, new.contest_token_hash, at=new.created_at)
-    return row
+_PERSONAL_COLUMNS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "address",
+    "external_ref",
+    "language",
+)
+_INSERT_DECISION = DriverStatement(
+    sa_insert(Decision), column_keys=[c.key for c in Decision.__table__.columns]
+)
+_INSERT_PERSONAL = DriverStatement(
+    sa_insert(PersonalData), column_keys=("decision_id", *_PERSONAL_COLUMNS)
+)
+_INSERT_TOKEN = DriverStatement(
+    sa_insert(ContestToken), column_keys=("decision_id", "token_hash", "created_at")
+)
+
+
+def insert(conn: Connection, new: NewDecision, *, key: bytes) -> None:
+    """Add a decision, its personal data and its first contest token, in ``conn``'s
+    transaction: three INSERTs, sealed with the audit ``key`` (no ORM unit of work).
+    """
+    if not key:
+        raise ConfigError("no audit key: records cannot be sealed (set SCREENING_AUDIT_KEY)")
+    values = {k: v for k, v in new.__dict__.items() if k not in ("personal", "contest_token_hash")}
+    values["record_hash"] = decision_hash(_hashed(values), key=key)
+    values["chain_mac"] = head_seal(new.id, 0, GENESIS, key=key)
+    values["scrubbed_at"] = None
+    _INSERT_DECISION.execute(conn, values)
+    personal = {name: new.personal.get(name) for name in _PERSONAL_COLUMNS}
+    _INSERT_PERSONAL.execute(conn, {"decision_id": new.id, **personal})
+    _INSERT_TOKEN.execute(
+        conn,
+        {"decision_id": new.id, "token_hash": new.contest_token_hash, "created_at": new.created_at},
+    )
 
 
 def add_contest_token(session: Session, decision_id: str, token_hash: str, *, at: datetime) -> None:
@@ -144,6 +184,44 @@ def events(session: Session, decision_id: str) -> list[DecisionEvent]:
         .order_by(DecisionEvent.seq)
     )
     return list(session.scalars(stmt))
+
+
+_EVENT_COLUMNS = ("decision_id", "seq", "kind", "data", "actor", "created_at", "prev_hash", "hash")
+_INSERT_EVENT = DriverStatement(sa_insert(DecisionEvent), column_keys=_EVENT_COLUMNS)
+_RESEAL = DriverStatement(
+    sa_update(Decision)
+    .where(Decision.id == bindparam("decision_id"))
+    .values(chain_mac=bindparam("chain_mac"))
+)
+
+
+def append_first_event(
+    conn: Connection,
+    decision_id: str,
+    kind: str,
+    data: dict[str, Any],
+    *,
+    actor: str,
+    at: datetime,
+    key: bytes,
+) -> None:
+    """Append the first event of a decision inserted in this same transaction.
+
+    What :func:`append_event` does for a decision known to have no events yet, in two
+    statements and without reading anything back.
+    """
+    body = {
+        "decision_id": decision_id,
+        "seq": 1,
+        "kind": kind,
+        "data": data,
+        "actor": actor,
+        "created_at": at.isoformat(),
+    }
+    digest = event_hash(GENESIS, body, key=key)
+    _INSERT_EVENT.execute(conn, {**body, "created_at": at, "prev_hash": GENESIS, "hash": digest})
+    seal = head_seal(decision_id, 1, digest, key=key)
+    _RESEAL.execute(conn, {"decision_id": decision_id, "chain_mac": seal})
 
 
 def append_event(

@@ -35,7 +35,8 @@ def keys_for(pseudonyms: Pseudonymizer, kind: str, value: str) -> Pseudonym:
     return Pseudonym(every[0], every)
 
 
-def _active(now: datetime) -> Any:
+def active(now: Any) -> Any:
+    """Match the entries in force at ``now`` (a time or a bound parameter): no expiry, or later."""
     return or_(ListEntry.expires_at.is_(None), ListEntry.expires_at > now)
 
 
@@ -138,7 +139,7 @@ def entries(
     if kind is not None:
         stmt = stmt.where(ListEntry.kind == kind)
     if active_at is not None:
-        stmt = stmt.where(_active(active_at))
+        stmt = stmt.where(active(active_at))
     if after_id is not None:
         stmt = stmt.where(ListEntry.id > after_id)
     return list(session.scalars(stmt.order_by(ListEntry.id).limit(limit)))
@@ -169,7 +170,7 @@ def list_signals(
         return out
     stmt = select(ListEntry.list_name, ListEntry.kind, ListEntry.key).where(
         ListEntry.key.in_(sorted({key for _kind, key in wanted})),
-        _active(now or datetime.now(UTC)),
+        active(now or datetime.now(UTC)),
     )
     for list_name, kind, key in session.execute(stmt):
         if (kind, key) in wanted:

@@ -11,15 +11,17 @@ import secrets
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from screening.core.deadlines import add_working_days, one_month_after
 from screening.core.vocabulary import iso
 from screening.errors import AlreadyResolved, NotContestable, NotFound, ReviewOpen
 from screening.store import outbox
-from screening.store.decisions import append_event
+from screening.store.decisions import append_event, append_first_event
 from screening.store.models import Decision, PersonalData, ReviewRequest
+from screening.store.sql import DriverStatement
 
 OPEN = ("pending", "in_review")
 STATUSES = ("pending", "in_review", "resolved")
@@ -45,37 +47,52 @@ def latest_request(session: Session, decision_id: str) -> ReviewRequest | None:
     return session.scalar(stmt)
 
 
-def open_for_hold(
-    session: Session, decision: Decision, *, working_days: int
-) -> ReviewRequest | None:
-    """Open the automated case of a held decision (``review``); None for other outcomes.
+_INSERT_CASE = DriverStatement(
+    insert(ReviewRequest),
+    column_keys=("id", "decision_id", "status", "source", "received_at", "due_by"),
+)
 
-    Call it in the transaction that inserts the decision: a held signup is never
-    recorded without the case that brings it to a person. Due ``working_days``
+
+def open_for_hold(
+    conn: Connection,
+    decision_id: str,
+    outcome: str,
+    at: datetime,
+    *,
+    working_days: int,
+    key: bytes,
+) -> str | None:
+    """Open the automated case of a held decision (``review``); return its id (None otherwise).
+
+    Call it in the transaction that inserts the decision (its case opening is the
+    decision's first event): a held signup is never recorded without the case that
+    brings it to a person. Due ``working_days``
     working days after the decision (the policy's ``hold_deadline``).
     """
-    if decision.outcome != "review":
+    if outcome != "review":
         return None
-    at = decision.created_at
-    case = ReviewRequest(
-        id=_new_id(),
-        decision_id=decision.id,
-        status="pending",
-        source="automated",
-        received_at=at,
-        due_by=add_working_days(at.astimezone(UTC).date(), working_days),
+    case_id = _new_id()
+    _INSERT_CASE.execute(
+        conn,
+        {
+            "id": case_id,
+            "decision_id": decision_id,
+            "status": "pending",
+            "source": "automated",
+            "received_at": at,
+            "due_by": add_working_days(at.astimezone(UTC).date(), working_days),
+        },
     )
-    session.add(case)
-    session.flush()
-    append_event(
-        session,
-        decision.id,
+    append_first_event(
+        conn,
+        decision_id,
         "review_opened",
-        {"review_request_id": case.id, "source": "automated"},
+        {"review_request_id": case_id, "source": "automated"},
         actor="screening",
         at=at,
+        key=key,
     )
-    return case
+    return case_id
 
 
 def contest(

@@ -17,15 +17,17 @@ import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
-from sqlalchemy import case, delete, func, select, text
+from sqlalchemy import Table, bindparam, case, delete, func, insert, select, text
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from screening.core.identifiers import Pseudonym
 from screening.core.velocity import MAX_WINDOW, WINDOWS
 from screening.errors import RedisUnavailable
-from screening.store.models import VelocityEvent
+from screening.store.models import UTCDateTime, VelocityEvent
+from screening.store.sql import DriverStatement, in_keys
 
 # kind -> the pseudonym to record (current key) and every one that still matches (older keys)
 VelocityKeys = Mapping[str, Pseudonym]
@@ -33,7 +35,7 @@ VelocityKeys = Mapping[str, Pseudonym]
 
 class VelocityStore(Protocol):
     def record_and_count(
-        self, session: Session, keys: VelocityKeys, decision_id: str, at: datetime
+        self, conn: Connection, keys: VelocityKeys, decision_id: str, at: datetime
     ) -> dict[str, int]: ...
 
     def undo(self, keys: VelocityKeys, decision_id: str) -> None: ...
@@ -49,39 +51,65 @@ def _signals(counts: Mapping[str, Sequence[int]]) -> dict[str, int]:
     }
 
 
+_EVENTS = cast(Table, VelocityEvent.__table__)
+# Built once: constructing a statement costs more than running it on SQLite.
+_INSERT = DriverStatement(insert(_EVENTS), column_keys=("kind", "key", "decision_id", "at"))
+_COUNT = DriverStatement(
+    select(
+        _EVENTS.c.key,
+        *[
+            func.sum(
+                case((_EVENTS.c.at > bindparam(f"since_{i}", type_=UTCDateTime()), 1), else_=0)
+            )
+            for i in range(len(WINDOWS))
+        ],
+    )
+    .where(
+        in_keys(_EVENTS.c.key, "keys"),
+        _EVENTS.c.at > bindparam("oldest", type_=UTCDateTime()),
+        _EVENTS.c.decision_id != bindparam("decision_id"),
+    )
+    .group_by(_EVENTS.c.key)
+)
+_ADVISORY_LOCKS = text(
+    "SELECT pg_advisory_xact_lock(k) FROM (SELECT unnest(CAST(:keys AS bigint[])) AS k"
+    " ORDER BY k) AS ordered"
+)
+
+
 class DatabaseVelocity:
     """Counters in the ``velocity_events`` table (the default)."""
 
     def record_and_count(
-        self, session: Session, keys: VelocityKeys, decision_id: str, at: datetime
+        self, conn: Connection, keys: VelocityKeys, decision_id: str, at: datetime
     ) -> dict[str, int]:
         if not keys:
             return {}
-        if session.get_bind().dialect.name == "postgresql":
-            # Serialise concurrent signups that share an identifier; sorted to avoid deadlocks.
-            for current in sorted(current for current, _all in keys.values()):
-                session.execute(
-                    text("SELECT pg_advisory_xact_lock(:k)"),
-                    {"k": zlib.crc32(current.encode()) - 2**31},
-                )
-        session.add_all(
-            VelocityEvent(kind=kind, key=current, decision_id=decision_id, at=at)
-            for kind, (current, _all) in keys.items()
-        )
-        session.flush()
-        lookup = {key: kind for kind, (_current, every) in keys.items() for key in every}
-        columns = [
-            func.sum(case((VelocityEvent.at > at - timedelta(seconds=s), 1), else_=0))
-            for _label, s in WINDOWS
-        ]
-        rows = session.execute(
-            select(VelocityEvent.key, *columns)
-            .where(
-                VelocityEvent.key.in_(list(lookup)),
-                VelocityEvent.at > at - timedelta(seconds=MAX_WINDOW),
-                VelocityEvent.decision_id != decision_id,
+        if conn.dialect.name == "postgresql":
+            # Serialise concurrent signups that share an identifier, one statement for all
+            # of them; taken in sorted order so two signups never deadlock.
+            conn.execute(
+                _ADVISORY_LOCKS,
+                {"keys": sorted({zlib.crc32(c.encode()) - 2**31 for c, _all in keys.values()})},
             )
-            .group_by(VelocityEvent.key)
+        # One multi-row INSERT, then one grouped count over every key (older keys too).
+        _INSERT.execute(
+            conn,
+            [
+                {"kind": kind, "key": current, "decision_id": decision_id, "at": at}
+                for kind, (current, _all) in keys.items()
+            ],
+        )
+        lookup = {key: kind for kind, (_current, every) in keys.items() for key in every}
+        since = {f"since_{i}": at - timedelta(seconds=s) for i, (_label, s) in enumerate(WINDOWS)}
+        rows = _COUNT.execute(
+            conn,
+            {
+                "keys": list(lookup),
+                "oldest": at - timedelta(seconds=MAX_WINDOW),
+                "decision_id": decision_id,
+                **since,
+            },
         )
         counts: dict[str, list[int]] = {kind: [0] * len(WINDOWS) for kind in keys}
         for key, *values in rows:
@@ -144,7 +172,7 @@ class RedisVelocity:
         self._script = self.client.register_script(_COUNT_AND_ADD)
 
     def record_and_count(
-        self, session: Session, keys: VelocityKeys, decision_id: str, at: datetime
+        self, conn: Connection, keys: VelocityKeys, decision_id: str, at: datetime
     ) -> dict[str, int]:
         if not keys:
             return {}
