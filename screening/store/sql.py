@@ -85,6 +85,7 @@ class _Compiled:
             dialect=dialect, column_keys=list(column_keys) if column_keys else None
         )
         self.sql = str(compiled)
+        self.returns_rows = not (compiled.isinsert or compiled.isupdate or compiled.isdelete)
         self.positions: list[str] | None = (
             list(compiled.positiontup) if compiled.positional else None
         )
@@ -156,13 +157,14 @@ class DriverStatement:
         # The transaction is begun (and on SQLite the write lock taken) as for any statement.
         if not conn.in_transaction():
             conn.begin()
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        raw: Any = conn.connection.driver_connection
+        cursor = raw.cursor()
         try:
             if isinstance(values, Mapping):
                 cursor.execute(compiled.sql, compiled.parameters(values))
             else:
                 cursor.executemany(compiled.sql, [compiled.parameters(v) for v in values])
-            return list(cursor.fetchall()) if cursor.description else []
+            return list(cursor.fetchall()) if compiled.returns_rows else []
         except dialect.loaded_dbapi.Error as exc:
             raise DBAPIError.instance(
                 compiled.sql, None, exc, dialect.loaded_dbapi.Error, dialect=dialect

@@ -71,9 +71,11 @@ _COUNT = DriverStatement(
     )
     .group_by(_EVENTS.c.key)
 )
-_ADVISORY_LOCKS = text(
-    "SELECT pg_advisory_xact_lock(k) FROM (SELECT unnest(CAST(:keys AS bigint[])) AS k"
-    " ORDER BY k) AS ordered"
+_ADVISORY_LOCKS = DriverStatement(
+    text(
+        "SELECT pg_advisory_xact_lock(k) FROM (SELECT unnest(CAST(:keys AS bigint[])) AS k"
+        " ORDER BY k) AS ordered"
+    )
 )
 
 
@@ -87,9 +89,10 @@ class DatabaseVelocity:
             return {}
         if conn.dialect.name == "postgresql":
             # Serialise concurrent signups that share an identifier, one statement for all
-            # of them; taken in sorted order so two signups never deadlock.
-            conn.execute(
-                _ADVISORY_LOCKS,
+            # of them, in sorted order so two signups never deadlock. The count below is a
+            # later statement: its snapshot sees the rows of every earlier lock holder.
+            _ADVISORY_LOCKS.execute(
+                conn,
                 {"keys": sorted({zlib.crc32(c.encode()) - 2**31 for c, _all in keys.values()})},
             )
         # One multi-row INSERT, then one grouped count over every key (older keys too).
