@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, timedelta
-from typing import Any
 
 from sqlalchemy.orm import Session
 
 from screening.core.deadlines import add_working_days
+from screening.core.identifiers import Pseudonym
 from screening.core.linked import link_kinds, window
 from screening.store import linked as store
 from screening.store.models import Decision, ReviewRequest
@@ -22,7 +22,7 @@ from screening.store.models import Decision, ReviewRequest
 def open_linked_reviews(
     session: Session,
     decision: Decision,
-    keys: Mapping[str, tuple[str, Any]],
+    keys: Mapping[str, Pseudonym],
     *,
     working_days: int,
 ) -> list[ReviewRequest]:
@@ -31,8 +31,9 @@ def open_linked_reviews(
     Args:
         session: the transaction that inserted ``decision``.
         decision: the decision just recorded, with its signals (velocity counts included).
-        keys: the velocity pseudonyms counted for it, by kind: (current, every key
-            including those under earlier HMAC keys), as ``record_and_count`` took them.
+        keys: the velocity pseudonyms counted for it, by kind, as ``record_and_count``
+            took them (each with its forms under earlier HMAC keys); empty for a subject
+            whose processing is restricted, who then links nothing.
         working_days: the policy's hold deadline (``hold_working_days``).
 
     Returns:
