@@ -2,8 +2,9 @@
 
 Prints, for the held-out split of the training data and for the real-name evaluation
 (names from outside the generator, never trained on): ROC AUC, legitimate signups declined
-and reviewed, fraud not approved overall and per pattern, and the worst script's and
-country's hold rate beside Latin's, before and after.
+and reviewed, fraud not approved overall and per pattern (and, after, caught in all with
+linked review cases), and the worst script's and country's hold rate beside Latin's,
+before and after.
 
 "Before" is a rule set and model of an earlier release, read with ``git show``
 (``--before-ref``, by default the last commit before this change), decided as then: any
@@ -75,10 +76,12 @@ def held_out(
         evaluations = ev.without_evidence_gate(evaluations)
     outcomes = ev.outcomes_of(evaluations, p, rule_set.thresholds)
     legit = [(r, o) for r, o in zip(test, outcomes, strict=True) if not r.fraud]
+    # Linked review (screening.core.linked) came after the earlier release.
+    linked = None if ungated else ev.linked_after(test, list(outcomes))
     return {
         "roc_auc": round(float(roc_auc_score(y, p)), 4),
         "rates": ev.rates(outcomes, y),
-        "patterns": ev.pattern_table(test, list(outcomes)),
+        "patterns": ev.pattern_table(test, list(outcomes), linked),
         "legit_patterns": ev.legitimate_pattern_table(test, list(outcomes)),
         "by_script": groups([(r.script, o) for r, o in legit]),
         "by_country": groups([(str(r.signals.get("address.country")), o) for r, o in legit]),
@@ -143,6 +146,10 @@ def main() -> None:
     for i, p in enumerate(out["after"]["held_out"]["patterns"]):
         line(f"  not approved: {p['pattern']}",
              lambda s, i=i: pct(s["held_out"]["patterns"][i]["not_approved"]))  # fmt: skip
+    for i, p in enumerate(out["after"]["held_out"]["patterns"]):
+        line(f"  caught in all (linked): {p['pattern']}",
+             lambda s, i=i: pct(s["held_out"]["patterns"][i].get(
+                 "caught", s["held_out"]["patterns"][i]["not_approved"])))  # fmt: skip
     for i, p in enumerate(out["after"]["held_out"]["legit_patterns"]):
         line(f"  ordinary {p['pattern']} reviewed / declined",
              lambda s, i=i, p=p: next(

@@ -54,6 +54,7 @@ KEPT: frozenset[str] = frozenset(
         "name.last_script",
         "name.scripts",
         "email.domain",
+        "email.domain_country",
         "email.free_provider",
         "email.local_length",
         "email.uppercase",
@@ -63,6 +64,9 @@ KEPT: frozenset[str] = frozenset(
         "address.country",
         "address.region_missing",
         "address.postal_code_missing",
+        # Where address, phone and mailbox point together: only a phone of the address's
+        # country (below) ends it; a corrected address or mailbox is still the person's.
+        "address.three_countries",
     }
 )
 
@@ -91,6 +95,7 @@ def corrected(signals: Mapping[str, SignalValue], group: str) -> dict[str, Signa
         if isinstance(country, str) and country and signals.get("address.country_known"):
             out["phone.region"] = country
         out["phone.matches_address_country"] = True
+        out["address.three_countries"] = False
     if group == "address":
         out["address.phone_region_matches"] = True
     return out

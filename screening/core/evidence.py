@@ -40,10 +40,14 @@ STRONG_EVIDENCE: Mapping[str, str] = MappingProxyType(
 )
 
 # Signals that describe a person's name, their address or a typo: never a decline alone.
-# A signal is weak when its name starts with one of these.
+# A signal is weak when its name starts with one of these. Where a person lives includes
+# where their contact details come from: ``address.three_countries`` (weak as an address
+# signal) and the mail provider's country, which says where someone is from, not what
+# they are doing.
 WEAK_SIGNALS: tuple[str, ...] = (
     "name.",
     "address.",
+    "email.domain_country",
     "email.domain_typo",
     "email.typo_",
     "velocity.address_",

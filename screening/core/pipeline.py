@@ -16,6 +16,7 @@ from typing import Any
 from screening.core.checks import SignalValue, address_rules, email_local, phones
 from screening.core.checks.addresses import check_address
 from screening.core.checks.age import check_age
+from screening.core.checks.contact_countries import check_contact_countries
 from screening.core.checks.emails import DomainResolver, check_email
 from screening.core.checks.names import check_name, forget_parts
 from screening.core.checks.phones import check_phone
@@ -151,8 +152,15 @@ def run_checks(
         today=today,
     )
 
+    # A mistyped ending ("gmail.om") names the provider meant, not Oman.
+    contact = check_contact_countries(
+        _text(addr.signals.get("address.country")),
+        _text(phone_region) if phone.signals.get("phone.valid") else "",
+        email.suggestion or _text(email.signals.get("email.domain")),
+    )
+
     signals: dict[str, SignalValue] = {}
-    for result in (name, email, phone, addr, age):
+    for result in (name, email, phone, addr, age, contact):
         signals.update(result.signals)
     if name_scorer is not None:
         signals["name.plausibility"] = name_scorer(

@@ -10,7 +10,16 @@ from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 
 from screening.core import lists, velocity
-from screening.core.checks import Signal, SignalValue, addresses, age, emails, names, phones
+from screening.core.checks import (
+    Signal,
+    SignalValue,
+    addresses,
+    age,
+    contact_countries,
+    emails,
+    names,
+    phones,
+)
 from screening.core.model import signals as model_signals
 
 
@@ -31,6 +40,7 @@ CATALOGUE: Mapping[str, Signal] = _catalogue(
         phones.SIGNALS,
         addresses.SIGNALS,
         age.SIGNALS,
+        contact_countries.SIGNALS,
         velocity.SIGNALS,
         lists.SIGNALS,
         model_signals.SIGNALS,

@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 
 from screening.config import DEFAULT_POLICY
 from screening.core.checks import SignalValue
+from screening.core.linked import LINKS
 from screening.core.model import names
 from screening.core.model.habits import HabitCounts
 from screening.core.pipeline import Checked, NamePlausibility, check, warm_up
@@ -59,6 +60,10 @@ class Row:
     group: str = ""
     source: str = "synthetic"
     velocity: Mapping[str, int] = field(default_factory=dict)
+    # When it arrived on the simulated timeline (seconds), and digests of the identifiers a
+    # later held signup may link it by (screening.core.linked): for linked review.
+    at: float = 0.0
+    links: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -148,6 +153,7 @@ def on_timeline(
         signup = event.signup
         signals, keys = checks[index[id(signup)]]
         velocity = counter.count(keys, event.at)
+        links = {kind: _digest(keys[kind]) for kind in LINKS if kind in keys}
         country = str(signals.get("address.country") or "")
         rows.append(
             Row(
@@ -159,9 +165,16 @@ def on_timeline(
                 region=CONTINENT.get(country, "other"),
                 group=event.group,
                 velocity=velocity,
+                at=event.at,
+                links=links,
             )
         )
     return rows
+
+
+def _digest(key: str) -> str:
+    # Rows keep a digest of an identifier, never the name and postal code themselves.
+    return hashlib.sha256(key.encode()).hexdigest()[:24]
 
 
 def screen_rows(

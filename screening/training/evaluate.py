@@ -18,6 +18,7 @@ import numpy as np
 
 from screening.core.checks import SignalValue
 from screening.core.decide import decide
+from screening.core.linked import link_kinds, window
 from screening.core.model.habits import wilson
 from screening.core.pipeline import Checked, evaluate
 from screening.core.rules.ruleset import Evaluation, RuleSet, parse_rule_set
@@ -275,44 +276,108 @@ def pattern_of(row: Row) -> str:
     return first
 
 
-def pattern_table(rows: Sequence[Row], outcomes: Sequence[str]) -> list[dict[str, Any]]:
-    """Return, per fraud pattern, how many were held (review or decline) and declined."""
+def linked_after(rows: Sequence[Row], outcomes: Sequence[str]) -> list[float | None]:
+    """Return, per row, how many seconds after its approval a linked review case opened.
+
+    Replays the rows in the order of their simulated timeline as the service would see
+    them: when a held row links by an identifier kind (:func:`screening.core.linked.
+    link_kinds`, from its own signals), every earlier row with the same identifier within
+    the kind's window whose outcome was ``approve`` and that has no case yet gets one. None
+    where no case opened (and for every row not approved at signup, which has its own).
+    """
+    after: list[float | None] = [None] * len(rows)
+    seen: dict[tuple[str, str], list[int]] = {}
+    for i in sorted(range(len(rows)), key=lambda i: rows[i].at):
+        row = rows[i]
+        for kind in link_kinds(str(outcomes[i]), row.signals):
+            key = row.links.get(kind)
+            for j in seen.get((kind, key), []) if key else []:
+                gap = row.at - rows[j].at
+                if outcomes[j] == "approve" and after[j] is None and gap <= window(kind):
+                    after[j] = gap
+        for kind, key in row.links.items():
+            seen.setdefault((kind, key), []).append(i)
+    return after
+
+
+def pattern_table(
+    rows: Sequence[Row], outcomes: Sequence[str], linked: Sequence[float | None] | None = None
+) -> list[dict[str, Any]]:
+    """Return, per fraud pattern, how many were held (review or decline) and declined, and
+    (with ``linked``, from :func:`linked_after`) how many were approved at signup and then
+    caught after the fact by a linked review case, with the median delay in minutes."""
     groups: dict[str, list[int]] = {}
-    for row, outcome in zip(rows, outcomes, strict=True):
+    delays: dict[str, list[float]] = {}
+    for i, (row, outcome) in enumerate(zip(rows, outcomes, strict=True)):
         if row.fraud:
-            counts = groups.setdefault(pattern_of(row), [0, 0, 0])
+            key = pattern_of(row)
+            counts = groups.setdefault(key, [0, 0, 0, 0])
             counts[0] += 1
             counts[1] += outcome != "approve"
             counts[2] += outcome == "decline"
-    return [
-        {
+            gap = linked[i] if linked is not None else None
+            if gap is not None:
+                counts[3] += 1
+                delays.setdefault(key, []).append(gap)
+    table = []
+    for p, (n, held, declined, after) in sorted(groups.items()):
+        entry: dict[str, Any] = {
             "pattern": p,
             "n": n,
             "not_approved": round(held / n, 4),
             "declined": round(declined / n, 4),
         }
-        for p, (n, held, declined) in sorted(groups.items())
-    ]
+        if linked is not None:
+            entry["caught_after"] = round(after / n, 4)
+            entry["caught"] = round((held + after) / n, 4)
+            gaps = delays.get(p)
+            entry["median_minutes_after"] = round(float(np.median(gaps)) / 60, 1) if gaps else None
+        table.append(entry)
+    return table
 
 
-def legitimate_pattern_table(rows: Sequence[Row], outcomes: Sequence[str]) -> list[dict[str, Any]]:
-    """Return, per kind of ordinary signup (shared home, office, phone, typo...), its holds."""
+def linked_rates(
+    rows: Sequence[Row], outcomes: Sequence[str], linked: Sequence[float | None]
+) -> dict[str, float]:
+    """Return the shares of legitimate signups given a linked case, and of fraud caught in
+    all (held at signup, or approved and then linked)."""
+    legit = [i for i, row in enumerate(rows) if not row.fraud]
+    fraud = [i for i, row in enumerate(rows) if row.fraud]
+    caught = sum(1 for i in fraud if outcomes[i] != "approve" or linked[i] is not None)
+    return {
+        "legit_linked": round(sum(linked[i] is not None for i in legit) / max(1, len(legit)), 4),
+        "fraud_caught_after": round(
+            sum(linked[i] is not None for i in fraud) / max(1, len(fraud)), 4
+        ),
+        "fraud_caught": round(caught / max(1, len(fraud)), 4),
+    }
+
+
+def legitimate_pattern_table(
+    rows: Sequence[Row], outcomes: Sequence[str], linked: Sequence[float | None] | None = None
+) -> list[dict[str, Any]]:
+    """Return, per kind of ordinary signup (shared home, office, phone, typo...), its holds
+    and (with ``linked``) the share approved and then given a linked review case."""
     groups: dict[str, list[int]] = {}
-    for row, outcome in zip(rows, outcomes, strict=True):
+    for i, (row, outcome) in enumerate(zip(rows, outcomes, strict=True)):
         if not row.fraud:
-            counts = groups.setdefault(row.pattern, [0, 0, 0])
+            counts = groups.setdefault(row.pattern, [0, 0, 0, 0])
             counts[0] += 1
             counts[1] += outcome == "review"
             counts[2] += outcome == "decline"
-    return [
-        {
+            counts[3] += linked is not None and linked[i] is not None
+    table = []
+    for p, (n, reviewed, declined, after) in sorted(groups.items()):
+        entry: dict[str, Any] = {
             "pattern": p,
             "n": n,
             "reviewed": round(reviewed / n, 4),
             "declined": round(declined / n, 4),
         }
-        for p, (n, reviewed, declined) in sorted(groups.items())
-    ]
+        if linked is not None:
+            entry["linked"] = round(after / n, 4)
+        table.append(entry)
+    return table
 
 
 def without_evidence_gate(evaluations: Sequence[Evaluation]) -> list[Evaluation]:

@@ -104,7 +104,11 @@ def assess(
     decisions["without_evidence_gate"] = ev.rates(ungated, y)
     patterns["without_evidence_gate"] = ev.pattern_table(test, list(ungated))
     shipped_outcomes = ev.outcomes_of(evaluations, p, shipped)
-    legit_patterns = ev.legitimate_pattern_table(test, list(shipped_outcomes))
+    # Linked review (screening.core.linked), replayed on the held-out rows' own timeline.
+    linked = ev.linked_after(test, list(shipped_outcomes))
+    patterns["shipped"] = ev.pattern_table(test, list(shipped_outcomes), linked)
+    decisions["shipped"].update(ev.linked_rates(test, list(shipped_outcomes), linked))
+    legit_patterns = ev.legitimate_pattern_table(test, list(shipped_outcomes), linked)
     return {
         "targets": dict(ev.TARGETS),
         "costs": dict(ev.COSTS),

@@ -46,6 +46,19 @@ def test_a_decline_on_the_phone_country_names_the_phone_with_the_country() -> No
     ]
 
 
+def test_three_countries_name_the_phone_not_the_address_or_the_mailbox() -> None:
+    rule_set = rules(("address.three_countries", "review"))
+    signals = recorded(
+        address__three_countries=True,
+        phone__matches_address_country=False,
+        phone__region="PH",
+        email__domain_country="RU",
+    )
+    assert what_would_change(signals, rule_set, outcome="review") == [
+        Change("phone", "approve", "BE")
+    ]
+
+
 def test_an_approval_answers_nothing() -> None:
     rule_set = rules(("email.disposable", "decline"))
     assert what_would_change(recorded(), rule_set, outcome="approve") == []

@@ -91,3 +91,48 @@ def test_recommend_prefers_thresholds_that_meet_the_targets_cheaply() -> None:
     assert thresholds["review"] <= 0.7 - 0.0  # the fraud scores are held
     outcomes = sweep.outcomes(thresholds)
     assert (outcomes[fraud] != "approve").all() and (outcomes[~fraud] == "approve").all()
+
+
+def _burst_row(at: float, n: int, fraud: bool = True, pattern: str = "burst") -> Row:
+    # The n-th signup of one actor: n earlier ones with the same name and postal code.
+    velocity = {"velocity.name_postcode_24h": n, "velocity.email_stem_24h": n}
+    return Row(
+        signals={**defaults(), **velocity},
+        fraud=fraud,
+        pattern=pattern,
+        group="actor",
+        at=at,
+        links={"name_postcode": "k1", "phone_block": "k2"},
+    )
+
+
+def test_linked_review_is_replayed_on_the_timeline() -> None:
+    rows = [_burst_row(0.0, 0), _burst_row(300.0, 1), _burst_row(600.0, 2)]
+    # The first was approved; the second is held and links it, five minutes later.
+    after = ev.linked_after(rows, ["approve", "review", "review"])
+    assert after == [300.0, None, None]
+    table = ev.pattern_table(rows, ["approve", "review", "review"], after)
+    first = next(p for p in table if p["pattern"] == "burst (first signup)")
+    assert first["not_approved"] == 0.0 and first["caught_after"] == 1.0
+    assert first["caught"] == 1.0 and first["median_minutes_after"] == 5.0
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "gap"),
+    [
+        (["approve", "approve"], 300.0),  # an approved later signup links nothing
+        (["approve", "review"], 90_000.0),  # beyond the 24 h window of name and postcode
+    ],
+)
+def test_linked_review_needs_a_held_variant_within_the_window(
+    outcomes: list[str], gap: float
+) -> None:
+    rows = [_burst_row(0.0, 0), _burst_row(gap, 0)]
+    rows[1] = Row(
+        signals={**rows[1].signals, "velocity.name_postcode_24h": 1 if gap < 86_400 else 0},
+        fraud=True,
+        pattern="burst",
+        at=gap,
+        links={"name_postcode": "k1"},
+    )
+    assert ev.linked_after(rows, outcomes) == [None, None]
