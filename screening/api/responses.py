@@ -53,7 +53,7 @@ class CaseSummary(BaseModel):
     """The latest review case of a decision, as the customer and the host see it."""
 
     review_request_id: str
-    source: Literal["automated", "customer"]
+    source: Literal["automated", "customer", "linked"]
     status: Status
     contested: bool
     due_by: str
@@ -194,7 +194,7 @@ class ReviewCase(BaseModel):
     review_request_id: str
     decision_id: str
     status: Status
-    source: Literal["automated", "customer"]
+    source: Literal["automated", "customer", "linked"]
     received_at: str
     contested_at: str | None
     due_by: str

@@ -120,7 +120,9 @@ def _summary(item: ReviewRequest) -> dict[str, Any]:
 def list_reviews(query: ReviewsQuery) -> Any:
     """The review queue (held signups and contests), soonest due first; page with `next`.
 
-    Filter by `status`, `source` (`automated` or `customer`) and `overdue`.
+    Filter by `status`, `source` (`automated`: held at screening; `customer`: a contest;
+    `linked`: an approved signup that a later held one showed to be the same actor's) and
+    `overdue`.
     """
     runtime: Runtime = current_app.extensions["screening"]
     after = _cursor(query.cursor) if query.cursor else None

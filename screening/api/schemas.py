@@ -256,7 +256,7 @@ class ReviewPath(BaseModel):
 
 class ReviewsQuery(BaseModel):
     status: Literal["pending", "in_review", "resolved"] | None = None
-    source: Literal["automated", "customer"] | None = None
+    source: Literal["automated", "customer", "linked"] | None = None
     overdue: bool = False
     limit: Annotated[int, Field(ge=1, le=200)] = 50
     cursor: Annotated[str, StringConstraints(max_length=100)] | None = None

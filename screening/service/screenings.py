@@ -20,11 +20,13 @@ from screening import metrics
 from screening.core.checks import SignalValue
 from screening.core.hashing import canonical_json
 from screening.core.identifiers import Identifiers, identify
+from screening.core.linked import link_kinds
 from screening.core.pipeline import Checked, Context, Screened, screen
 from screening.core.rules.ruleset import RuleSet
 from screening.core.tokens import new_token, token_hash
 from screening.errors import DuplicateRecord, IdempotencyMismatch
 from screening.runtime import LiveRuleSet, Runtime
+from screening.service import linked
 from screening.store import decisions as store
 from screening.store import reviews
 from screening.store.lists import list_signals
@@ -163,6 +165,18 @@ def record_screening(
                 working_days=runtime.policy.hold_working_days,
                 key=runtime.db.audit_key,
             )
+            # A held signup that shows one actor (variants of its name and postcode, or of
+            # its phone number) brings the earlier approved signups it links to a person.
+            if link_kinds(screened.decision.outcome, screened.signals):
+                with runtime.db.session_on(conn) as session:
+                    decision = store.get(session, decision_id)
+                    assert decision is not None  # inserted above, in this transaction
+                    linked.open_linked_reviews(
+                        session,
+                        decision,
+                        counted,
+                        working_days=runtime.policy.hold_working_days,
+                    )
     except DuplicateRecord:
         runtime.velocity.undo(counted, decision_id)
         if idempotency_key:

@@ -293,6 +293,21 @@ class Database:
             if self._writer_lock is not None:
                 self._writer_lock.release()
 
+    @contextmanager
+    def session_on(self, conn: Connection) -> Iterator[Session]:
+        """Yield an ORM session inside ``conn``'s transaction (flushed, never committed here).
+
+        For the rare steps of a :meth:`writer` transaction that use the ORM; the
+        transaction commits or rolls back with the writer.
+        """
+        # SQLAlchemy's default join mode: the session never commits the writer's transaction.
+        session = Session(bind=conn, expire_on_commit=False, info={"audit_key": self.audit_key})
+        try:
+            yield session
+            session.flush()
+        finally:
+            session.close()
+
     def start_checkpointer(self, interval: float = CHECKPOINT_INTERVAL_SECONDS) -> None:
         """On a SQLite file, checkpoint the WAL every ``interval`` seconds in a daemon thread.
 

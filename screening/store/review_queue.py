@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from screening.store.models import Decision, ReviewRequest, VelocityEvent
 from screening.store.reviews import OPEN
 
-SOURCES = ("automated", "customer")
+SOURCES = ("automated", "customer", "linked")
 _SOURCE = getattr(ReviewRequest, "source", None)
 
 

@@ -25,7 +25,7 @@ from screening.store.sql import DriverStatement
 
 OPEN = ("pending", "in_review")
 STATUSES = ("pending", "in_review", "resolved")
-SOURCES = ("automated", "customer")
+SOURCES = ("automated", "customer", "linked")
 WEBHOOK_EVENT = "review.resolved"
 __all__ = ["one_month_after"]  # re-exported: the Art. 12(3) clock lives in the core
 

@@ -42,10 +42,11 @@ def test_the_second_signup_of_a_burst_opens_a_case_for_the_approved_first(
     second = _screen(client, screen_key, email="marie.dubois2@example.be", phone="+32 470 58 21 98")
     assert second["outcome"] != "approve"
 
-    cases = _link(runtime, second)
-    assert [c.decision_id for c in cases] == [first["decision_id"]]
-    assert cases[0].source == "linked" and cases[0].status == "pending"
+    # Screening the second opened the case of the first, in the same transaction.
     with runtime.db.session() as session:
+        cases = session.scalars(select(ReviewRequest).where(ReviewRequest.source == "linked")).all()
+        assert [c.decision_id for c in cases] == [first["decision_id"]]
+        assert cases[0].status == "pending"
         event = session.scalars(
             select(DecisionEvent).where(
                 DecisionEvent.decision_id == first["decision_id"],
@@ -57,8 +58,24 @@ def test_the_second_signup_of_a_burst_opens_a_case_for_the_approved_first(
         # The automated outcome stays what it was: a person decides.
         assert session.get(Decision, first["decision_id"]).outcome == "approve"
 
+    # The host sees the case on the approved decision; a person decides.
+    host = client.get(f"/v1/decisions/{first['decision_id']}", headers=auth(screen_key))
+    assert host.status_code == 200
+    assert host.get_json()["review"]["source"] == "linked"
     # One case per decision: linking again opens nothing.
     assert _link(runtime, second) == []
+
+
+def test_the_queue_shows_a_linked_case_to_analysts(
+    client: Any, screen_key: str, analyst_key: str
+) -> None:
+    first = _screen(client, screen_key, email="marie.dubois1@example.be")
+    _screen(client, screen_key, email="marie.dubois2@example.be", phone="+32 470 58 21 98")
+    queue = client.get("/v1/reviews?source=linked", headers=auth(analyst_key))
+    assert queue.status_code == 200
+    items = queue.get_json()["items"]
+    assert [i["decision_id"] for i in items] == [first["decision_id"]]
+    assert items[0]["source"] == "linked"
 
 
 def test_an_approved_or_unrelated_signup_links_nothing(
