@@ -26,6 +26,12 @@ from screening.app import create_app
 from screening.store.keys import create_key
 from screening.store.models import Base
 
+# Parallel workers (pytest-xdist) each take a Redis database of their own, since the tests
+# that use Redis flush theirs first: gw0 gets 15, gw1 14, ... (set before test modules load).
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _WORKER.startswith("gw") and "SCREENING_TEST_REDIS_URL" not in os.environ:
+    os.environ["SCREENING_TEST_REDIS_URL"] = f"redis://127.0.0.1:6379/{15 - int(_WORKER[2:]) % 15}"
+
 POSTGRES_URL = os.environ.get(
     "SCREENING_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
