@@ -17,6 +17,7 @@ from screening.core.identifiers import Pseudonym
 from screening.core.linked import link_kinds, window
 from screening.store import linked as store
 from screening.store.models import Decision, ReviewRequest
+from screening.store.velocity import VelocityStore
 
 
 def open_linked_reviews(
@@ -24,6 +25,7 @@ def open_linked_reviews(
     decision: Decision,
     keys: Mapping[str, Pseudonym],
     *,
+    velocity: VelocityStore,
     working_days: int,
 ) -> list[ReviewRequest]:
     """Open a ``linked`` case for each earlier approved decision this held one links to.
@@ -34,6 +36,7 @@ def open_linked_reviews(
         keys: the velocity pseudonyms counted for it, by kind, as ``record_and_count``
             took them (each with its forms under earlier HMAC keys); empty for a subject
             whose processing is restricted, who then links nothing.
+        velocity: the velocity store the keys were recorded in (database or Redis).
         working_days: the policy's hold deadline (``hold_working_days``).
 
     Returns:
@@ -49,9 +52,9 @@ def open_linked_reviews(
         current, every = keys[kind]
         pseudonyms = sorted({current, *every})
         since = at - timedelta(seconds=window(kind))
-        for earlier in store.approved_sharing(
-            session, pseudonyms, since=since, before=at, exclude=decision.id
-        ):
+        shared = velocity.decisions_with(session.connection(), pseudonyms, since=since, before=at)
+        shared.discard(decision.id)
+        for earlier in store.approved_without_case(session, shared):
             found.setdefault(earlier.id, (earlier, []))[1].append(kind)
     due_by = add_working_days(at.astimezone(UTC).date(), working_days)
     return [

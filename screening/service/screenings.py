@@ -175,6 +175,7 @@ def record_screening(
                         session,
                         decision,
                         counted,
+                        velocity=runtime.velocity,
                         working_days=runtime.policy.hold_working_days,
                     )
     except DuplicateRecord:

@@ -1,44 +1,29 @@
-"""Queries for linked review: earlier approved decisions sharing a velocity pseudonym.
+"""Linked review in the database: which earlier decisions are still approved, and their cases.
 
-Reads the ``velocity_events`` table that :class:`screening.store.velocity.DatabaseVelocity`
-writes. With Redis counters (``SCREENING_REDIS_URL``) that table is empty and nothing links.
+The decisions that shared a pseudonym come from the velocity store
+(:meth:`screening.store.velocity.VelocityStore.decisions_with`: the ``velocity_events``
+table, or Redis's sorted sets, which keep each decision id under its pseudonyms).
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from screening.store.decisions import append_event
-from screening.store.models import Decision, ReviewRequest, VelocityEvent
+from screening.store.models import Decision, ReviewRequest
 
 
-def approved_sharing(
-    session: Session,
-    keys: Sequence[str],
-    *,
-    since: datetime,
-    before: datetime,
-    exclude: str,
-) -> list[Decision]:
-    """Return decisions recorded in [since, before] with one of ``keys`` (pseudonyms), whose
-    automated outcome is ``approve`` and that never had a review case, oldest first."""
-    if not keys:
+def approved_without_case(session: Session, decision_ids: Iterable[str]) -> list[Decision]:
+    """Return those of ``decision_ids`` whose automated outcome is ``approve`` and that never
+    had a review case, oldest first."""
+    ids = sorted(set(decision_ids))
+    if not ids:
         return []
-    ids = (
-        select(VelocityEvent.decision_id)
-        .where(
-            VelocityEvent.key.in_(list(keys)),
-            VelocityEvent.at >= since,
-            VelocityEvent.at <= before,
-            VelocityEvent.decision_id != exclude,
-        )
-        .distinct()
-    )
     had_case = exists().where(ReviewRequest.decision_id == Decision.id)
     stmt = (
         select(Decision)

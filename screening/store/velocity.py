@@ -40,6 +40,12 @@ class VelocityStore(Protocol):
 
     def undo(self, keys: VelocityKeys, decision_id: str) -> None: ...
 
+    def decisions_with(
+        self, conn: Connection, keys: Sequence[str], *, since: datetime, before: datetime
+    ) -> set[str]:
+        """Return the ids of decisions recorded with one of ``keys`` in [since, before]."""
+        ...
+
     def forget(self, session: Session, decision_ids: Sequence[str]) -> None: ...
 
 
@@ -70,6 +76,15 @@ _COUNT = DriverStatement(
         _EVENTS.c.decision_id != bindparam("decision_id"),
     )
     .group_by(_EVENTS.c.key)
+)
+_DECISIONS_WITH = DriverStatement(
+    select(_EVENTS.c.decision_id)
+    .where(
+        in_keys(_EVENTS.c.key, "keys"),
+        _EVENTS.c.at >= bindparam("since", type_=UTCDateTime()),
+        _EVENTS.c.at <= bindparam("before", type_=UTCDateTime()),
+    )
+    .distinct()
 )
 _ADVISORY_LOCKS = DriverStatement(
     text(
@@ -120,6 +135,14 @@ class DatabaseVelocity:
             for i, value in enumerate(values):
                 total[i] += int(value or 0)
         return _signals(counts)
+
+    def decisions_with(
+        self, conn: Connection, keys: Sequence[str], *, since: datetime, before: datetime
+    ) -> set[str]:
+        if not keys:
+            return set()
+        rows = _DECISIONS_WITH.execute(conn, {"keys": list(keys), "since": since, "before": before})
+        return {decision_id for (decision_id,) in rows}
 
     def undo(self, keys: VelocityKeys, decision_id: str) -> None:
         """Nothing to do: the rows roll back with the decision's transaction."""
@@ -196,6 +219,17 @@ class RedisVelocity:
         with _redis_errors():
             results = pipe.execute()
         return _signals({kind: results[i] for i, kind in enumerate(kinds)})
+
+    def decisions_with(
+        self, conn: Connection, keys: Sequence[str], *, since: datetime, before: datetime
+    ) -> set[str]:
+        # Each key's sorted set holds the decision ids it was seen with, scored by time.
+        pipe = self.client.pipeline(transaction=False)
+        for key in keys:
+            pipe.zrangebyscore(self.prefix + key, since.timestamp(), before.timestamp())
+        with _redis_errors():
+            found = pipe.execute()
+        return {member.decode() for members in found for member in members}
 
     def undo(self, keys: VelocityKeys, decision_id: str) -> None:
         pipe = self.client.pipeline(transaction=False)

@@ -508,8 +508,8 @@ def render(manifest: Mapping[str, Any], report: Mapping[str, Any]) -> str:
         "(Thai, Greek, Hangul) are less well covered, as the held-out table shows.",
         "- The first signup of a burst looks like anyone else's and is approved at signup; "
         "velocity holds the later ones, and a linked review case brings the first to a person "
-        "minutes later (after its account may already be in use). Linked cases need the "
-        "database's velocity events: with Redis counters nothing links.",
+        "minutes later (after its account may already be in use). Links are found in the "
+        "velocity store, database or Redis alike, within its windows.",
         "- Score rules that repeat a feature the model already weighs (a VoIP phone) count it "
         "twice in `risk_total`.",
         "- A model of what signups look like, not of who people are: it never verifies identity.",

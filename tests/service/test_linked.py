@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -12,8 +13,30 @@ from screening.service.linked import open_linked_reviews
 from screening.store.models import Decision, DecisionEvent, ReviewRequest
 from tests.helpers import auth, signup
 
-# SQLite is enough: the query is plain SQL over velocity_events, decisions and review cases.
-pytestmark = pytest.mark.parametrize("backend", ["sqlite"])
+REDIS_URL = os.environ.get("SCREENING_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _redis_or_skip() -> None:
+    import redis
+
+    try:
+        client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+        client.flushdb()
+        client.close()
+    except redis.RedisError as exc:
+        message = f"Redis is not reachable at {REDIS_URL} ({type(exc).__name__}); start it"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message} (CI is set, so this is a failure)")
+        pytest.skip(message)
+
+
+@pytest.fixture
+def settings(settings: dict[str, Any], backend: str) -> dict[str, Any]:
+    """SQLite runs link through the database's velocity events, PostgreSQL runs through Redis."""
+    if backend == "postgresql":
+        _redis_or_skip()
+        return {**settings, "redis_url": REDIS_URL}
+    return settings
 
 
 def _screen(client: Any, key: str, **changes: Any) -> dict[str, Any]:
@@ -27,7 +50,11 @@ def _link(runtime: Any, answer: dict[str, Any]) -> list[ReviewRequest]:
         decision = session.get(Decision, answer["decision_id"])
         ids = identify(answer["normalized"], decision.signals, runtime.pseudonyms)
         cases = open_linked_reviews(
-            session, decision, ids.velocity, working_days=runtime.policy.hold_working_days
+            session,
+            decision,
+            ids.velocity,
+            velocity=runtime.velocity,
+            working_days=runtime.policy.hold_working_days,
         )
         session.expunge_all()
     return cases
