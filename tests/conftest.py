@@ -38,6 +38,23 @@ POSTGRES_URL = os.environ.get(
 HMAC_TEST_KEYS = "t1:" + "x" * 40
 
 
+def emptied_redis() -> str:
+    """Return the URL of the tests' Redis database, flushed; skip (fail in CI) without Redis.
+
+    ``SCREENING_TEST_REDIS_URL``, by default database 15 (per xdist worker: 15, 14, ...).
+    """
+    import redis
+
+    url = os.environ.get("SCREENING_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=2)
+        client.flushdb()
+        client.close()
+    except redis.RedisError as exc:
+        _unavailable(f"Redis at {url}", exc)
+    return url
+
+
 def _unavailable(service: str, exc: BaseException) -> None:
     message = f"{service} is not reachable ({type(exc).__name__}); start it to run these tests"
     if os.environ.get("CI"):

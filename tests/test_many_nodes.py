@@ -28,6 +28,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from screening.store.models import OutboxMessage
+from tests.conftest import emptied_redis
 from tests.helpers import signup
 
 REDIS_URL = os.environ.get("SCREENING_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -82,18 +83,7 @@ class Hooks(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def settings(settings: dict[str, Any], backend: str) -> dict[str, Any]:
-    import redis
-
-    try:
-        client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-        client.flushdb()
-        client.close()
-    except redis.RedisError as exc:
-        message = f"Redis is not reachable at {REDIS_URL} ({type(exc).__name__}); start it"
-        if os.environ.get("CI"):
-            pytest.fail(f"{message} (CI is set, so this is a failure)")
-        pytest.skip(message)
-    return {**settings, "redis_url": REDIS_URL, "audit_key": AUDIT_KEY}
+    return {**settings, "redis_url": emptied_redis(), "audit_key": AUDIT_KEY}
 
 
 @pytest.fixture

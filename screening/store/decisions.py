@@ -111,15 +111,8 @@ def hashed_fields(row: Decision) -> dict[str, Any]:
     return _hashed({name: getattr(row, name) for name in HASHED_FIELDS})
 
 
-_PERSONAL_COLUMNS = (
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "address",
-    "external_ref",
-    "language",
-)
+# The personal fields a decision keeps: every column of personal_data but its key.
+_PERSONAL_COLUMNS = tuple(c.key for c in PersonalData.__table__.columns if c.key != "decision_id")
 _INSERT_DECISION = DriverStatement(
     sa_insert(Decision), column_keys=[c.key for c in Decision.__table__.columns]
 )

@@ -20,10 +20,16 @@ from screening.store.models import Decision, ReviewRequest
 
 def approved_without_case(session: Session, decision_ids: Iterable[str]) -> list[Decision]:
     """Return those of ``decision_ids`` whose automated outcome is ``approve`` and that never
-    had a review case, oldest first."""
+    had a review case, oldest first, locked until the transaction ends."""
     ids = sorted(set(decision_ids))
     if not ids:
         return []
+    # Two held signups of one burst, screened at once, may link the same earlier decision:
+    # lock its row first (in id order), then look for a case in a later statement, which
+    # sees the other's committed case (PostgreSQL; on SQLite writers take turns anyway).
+    session.execute(
+        select(Decision.id).where(Decision.id.in_(ids)).order_by(Decision.id).with_for_update()
+    )
     had_case = exists().where(ReviewRequest.decision_id == Decision.id)
     stmt = (
         select(Decision)

@@ -7,8 +7,9 @@ counts stay exact when several processes screen at once:
 - database: the rows are written first (SQLite then holds the write lock until
   commit; PostgreSQL takes a transaction-scoped advisory lock per identifier),
   then counted; everything commits with the decision, or not at all.
-- Redis: one Lua script per identifier counts and adds in one atomic step; if
-  the decision then fails to commit, the entries are removed again.
+- Redis: one Lua script counts and adds every identifier of a signup in one atomic
+  step (one round trip with its index); if the decision then fails to commit, the
+  entries are removed again.
 """
 
 from __future__ import annotations
@@ -157,21 +158,36 @@ class DatabaseVelocity:
         return int(getattr(result, "rowcount", 0) or 0)
 
 
+# One script for every identifier of a signup, so its counts are one consistent moment:
+# run per identifier, another signup of the same person could land between two of them
+# (its email counted, its name and postcode not yet), which reads as a variant.
+# KEYS: each identifier's keys, its current key first. ARGV: now, the decision id, the
+# number of windows W, the W windows in seconds, the largest window, then each
+# identifier's number of keys. Returns each identifier's W counts.
 _COUNT_AND_ADD = """
 local now = tonumber(ARGV[1])
 local member = ARGV[2]
-local result = {}
-for w = 3, #ARGV do result[w - 2] = 0 end
-for i = 1, #KEYS do
-  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - tonumber(ARGV[#ARGV]))
-  for w = 3, #ARGV do
-    local since = '(' .. (now - tonumber(ARGV[w]))
-    result[w - 2] = result[w - 2] + redis.call('ZCOUNT', KEYS[i], since, '+inf')
+local nw = tonumber(ARGV[3])
+local oldest = now - tonumber(ARGV[4 + nw])
+local results = {}
+local first = 1
+for g = 5 + nw, #ARGV do
+  local size = tonumber(ARGV[g])
+  local counts = {}
+  for w = 1, nw do counts[w] = 0 end
+  for i = first, first + size - 1 do
+    redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', oldest)
+    for w = 1, nw do
+      local since = '(' .. (now - tonumber(ARGV[3 + w]))
+      counts[w] = counts[w] + redis.call('ZCOUNT', KEYS[i], since, '+inf')
+    end
   end
+  redis.call('ZADD', KEYS[first], now, member)
+  redis.call('EXPIRE', KEYS[first], tonumber(ARGV[4 + nw]))
+  results[#results + 1] = counts
+  first = first + size
 end
-redis.call('ZADD', KEYS[1], now, member)
-redis.call('EXPIRE', KEYS[1], tonumber(ARGV[#ARGV]))
-return result
+return results
 """
 
 
@@ -202,23 +218,26 @@ class RedisVelocity:
     ) -> dict[str, int]:
         if not keys:
             return {}
-        now = at.timestamp()
         windows = [str(seconds) for _label, seconds in WINDOWS]
-        pipe = self.client.pipeline(transaction=False)
         kinds = list(keys)
+        flat: list[str] = []
+        sizes: list[str] = []
         for kind in kinds:
             current, every = keys[kind]
             ordered = [current, *[k for k in every if k != current]]
-            self._script(
-                keys=[self.prefix + k for k in ordered],
-                args=[repr(now), decision_id, *windows],
-                client=pipe,
-            )
+            flat += [self.prefix + k for k in ordered]
+            sizes.append(str(len(ordered)))
+        pipe = self.client.pipeline(transaction=False)
+        self._script(
+            keys=flat,
+            args=[repr(at.timestamp()), decision_id, len(windows), *windows, MAX_WINDOW, *sizes],
+            client=pipe,
+        )
         pipe.sadd(self.prefix + "decision:" + decision_id, *[keys[k][0] for k in kinds])
         pipe.expire(self.prefix + "decision:" + decision_id, MAX_WINDOW)
         with _redis_errors():
-            results = pipe.execute()
-        return _signals({kind: results[i] for i, kind in enumerate(kinds)})
+            counts = pipe.execute()[0]
+        return _signals({kind: counts[i] for i, kind in enumerate(kinds)})
 
     def decisions_with(
         self, conn: Connection, keys: Sequence[str], *, since: datetime, before: datetime

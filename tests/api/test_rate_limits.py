@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from typing import Any
 
@@ -10,23 +9,8 @@ import pytest
 
 from screening.app import create_app
 from screening.store.keys import create_key
+from tests.conftest import emptied_redis
 from tests.helpers import auth, signup
-
-REDIS_URL = os.environ.get("SCREENING_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-def _redis_or_skip() -> None:
-    import redis
-
-    try:
-        client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-        client.flushdb()
-        client.close()
-    except redis.RedisError as exc:
-        message = f"Redis is not reachable at {REDIS_URL} ({type(exc).__name__})"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
 
 
 @pytest.fixture(params=["database", "redis"])
@@ -49,8 +33,7 @@ def limited(settings: dict[str, Any], backend: str, counters: str) -> Any:
     """An app with a customer limit of 10/min, counting in the database or in Redis."""
     extra: dict[str, Any] = {"customer_rate_limit_per_minute": 10}
     if counters == "redis":
-        _redis_or_skip()
-        extra["redis_url"] = REDIS_URL
+        extra["redis_url"] = emptied_redis()
     app = _app(settings, backend, **extra)
     runtime = app.extensions["screening"]
     with runtime.db.session() as session:

@@ -8,39 +8,23 @@ run skips with a message, unless ``CI`` is set, where that is a failure.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import pytest
 
 from screening.training.synth import burst, legitimate
+from tests.conftest import emptied_redis
 from tests.helpers import auth
 
-REDIS_URL = os.environ.get("SCREENING_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 ORDINARY = 1000
 BURST = 25
-
-
-def _redis_or_skip() -> None:
-    import redis
-
-    try:
-        client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-        client.flushdb()
-        client.close()
-    except redis.RedisError as exc:
-        message = f"Redis is not reachable at {REDIS_URL} ({type(exc).__name__}); start it"
-        if os.environ.get("CI"):
-            pytest.fail(f"{message} (CI is set, so this is a failure)")
-        pytest.skip(message)
 
 
 @pytest.fixture
 def settings(settings: dict[str, Any], backend: str) -> dict[str, Any]:
     """PostgreSQL runs count velocity in Redis; SQLite runs in the database."""
     if backend == "postgresql":
-        _redis_or_skip()
-        return {**settings, "redis_url": REDIS_URL}
+        return {**settings, "redis_url": emptied_redis()}
     return settings
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import pytest
@@ -11,31 +10,15 @@ from sqlalchemy import select
 from screening.core.identifiers import identify
 from screening.service.linked import open_linked_reviews
 from screening.store.models import Decision, DecisionEvent, ReviewRequest
+from tests.conftest import emptied_redis
 from tests.helpers import auth, signup
-
-REDIS_URL = os.environ.get("SCREENING_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-def _redis_or_skip() -> None:
-    import redis
-
-    try:
-        client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-        client.flushdb()
-        client.close()
-    except redis.RedisError as exc:
-        message = f"Redis is not reachable at {REDIS_URL} ({type(exc).__name__}); start it"
-        if os.environ.get("CI"):
-            pytest.fail(f"{message} (CI is set, so this is a failure)")
-        pytest.skip(message)
 
 
 @pytest.fixture
 def settings(settings: dict[str, Any], backend: str) -> dict[str, Any]:
     """SQLite runs link through the database's velocity events, PostgreSQL runs through Redis."""
     if backend == "postgresql":
-        _redis_or_skip()
-        return {**settings, "redis_url": REDIS_URL}
+        return {**settings, "redis_url": emptied_redis()}
     return settings
 
 
