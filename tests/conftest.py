@@ -38,6 +38,16 @@ POSTGRES_URL = os.environ.get(
 HMAC_TEST_KEYS = "t1:" + "x" * 40
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Run the files that hold slow tests first, each file's tests kept together.
+
+    Parallel workers (``--dist loadfile``) take files in this order: started last, the
+    four-minute retraining test kept one worker busy after the other had finished.
+    """
+    slow_files = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow_files)
+
+
 def emptied_redis() -> str:
     """Return the URL of the tests' Redis database, flushed; skip (fail in CI) without Redis.
 
