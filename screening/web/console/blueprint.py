@@ -108,6 +108,20 @@ def _when(value: Any) -> str:
     return str(value.isoformat() if hasattr(value, "isoformat") else value)
 
 
+# How the console names a review case's source.
+SOURCE_LABELS = {
+    "automated": "automated hold",
+    "customer": "customer contest",
+    "linked": "linked to a held signup",
+}
+
+
+@bp.app_template_filter("case_source")
+def _case_source(value: str) -> str:
+    """Name a review case's source for analysts (``automated`` -> "automated hold")."""
+    return SOURCE_LABELS.get(value, value)
+
+
 def safe_next(target: str | None) -> str:
     """Return a redirect target inside the console only (no open redirects)."""
     if target and target.startswith("/console/") and not target.startswith("//"):

@@ -238,3 +238,27 @@ def test_the_dpo_pages_track_a_breach_and_its_notices(
     with runtime.db.session() as session:
         row = session.get(Breach, bid)
         assert row.notified_by == row.customers_notified_by == f"user:{admin_id}"
+
+
+def test_a_linked_case_is_named_as_such_in_the_queue_and_on_its_page(
+    client: Any, runtime: Any, cli_env: dict[str, str], screen_key: str
+) -> None:
+    make_user(cli_env, "ana@example.test")
+    first = client.post(
+        "/v1/screenings", json=signup(email="marie.dubois1@example.be"), headers=auth(screen_key)
+    ).get_json()
+    second = client.post(
+        "/v1/screenings",
+        json=signup(email="marie.dubois2@example.be", phone="+32 470 58 21 98"),
+        headers=auth(screen_key),
+    ).get_json()
+    assert first["outcome"] == "approve" and second["outcome"] != "approve"
+    sign_in(client, "ana@example.test")
+    queue = client.get("/console/reviews?source=linked").get_data(as_text=True)
+    assert first["decision_id"] in queue
+    assert "linked to a held signup" in queue
+    with runtime.db.session() as session:
+        case = session.query(ReviewRequest).filter_by(decision_id=first["decision_id"]).one()
+    page = client.get(f"/console/reviews/{case.id}").get_data(as_text=True)
+    assert "linked to a held signup" in page
+    assert "customer contest" not in page
