@@ -169,15 +169,15 @@ def record_screening(
             # its phone number) brings the earlier approved signups it links to a person.
             if link_kinds(screened.decision.outcome, screened.signals):
                 with runtime.db.session_on(conn) as session:
-                    decision = store.get(session, decision_id)
-                    assert decision is not None  # inserted above, in this transaction
-                    linked.open_linked_reviews(
-                        session,
-                        decision,
-                        counted,
-                        velocity=runtime.velocity,
-                        working_days=runtime.policy.hold_working_days,
-                    )
+                    decision = store.get(session, decision_id)  # inserted above
+                    if decision is not None:
+                        linked.open_linked_reviews(
+                            session,
+                            decision,
+                            counted,
+                            velocity=runtime.velocity,
+                            working_days=runtime.policy.hold_working_days,
+                        )
     except DuplicateRecord:
         runtime.velocity.undo(counted, decision_id)
         if idempotency_key:
