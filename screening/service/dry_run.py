@@ -18,7 +18,7 @@ from screening.core.identifiers import identify
 from screening.core.pipeline import Checked, screen
 from screening.runtime import Runtime
 from screening.service.screenings import context
-from screening.store.lists import list_signals
+from screening.store.lookups import list_signals
 
 
 def dry_run(

@@ -29,8 +29,7 @@ from screening.runtime import LiveRuleSet, Runtime
 from screening.service import linked
 from screening.store import decisions as store
 from screening.store import reviews
-from screening.store.lists import list_signals
-from screening.store.lookups import signup_lookups
+from screening.store.lookups import list_signals, signup_lookups
 from screening.store.models import Decision
 from screening.store.subjects import is_restricted
 

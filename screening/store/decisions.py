@@ -62,7 +62,15 @@ def audit_key(session: Session) -> bytes:
     Raises:
         ConfigError: the database was opened without one (records cannot be sealed).
     """
-    key = session.info.get("audit_key")
+    return sealing_key(session.info.get("audit_key"))
+
+
+def sealing_key(key: bytes | None) -> bytes:
+    """Return ``key`` if records can be sealed with it.
+
+    Raises:
+        ConfigError: there is no audit key.
+    """
     if not key:
         raise ConfigError("no audit key: records cannot be sealed (set SCREENING_AUDIT_KEY)")
     return bytes(key)
@@ -70,13 +78,21 @@ def audit_key(session: Session) -> bytes:
 
 def event_body(event: DecisionEvent) -> dict[str, Any]:
     """Return what an event's hash covers."""
+    return _event_body(
+        event.decision_id, event.seq, event.kind, event.data, event.actor, event.created_at
+    )
+
+
+def _event_body(
+    decision_id: str, seq: int, kind: str, data: Any, actor: str, at: datetime
+) -> dict[str, Any]:
     return {
-        "decision_id": event.decision_id,
-        "seq": event.seq,
-        "kind": event.kind,
-        "data": event.data,
-        "actor": event.actor,
-        "created_at": event.created_at.isoformat(),
+        "decision_id": decision_id,
+        "seq": seq,
+        "kind": kind,
+        "data": data,
+        "actor": actor,
+        "created_at": at.isoformat(),
     }
 
 
@@ -128,8 +144,7 @@ def insert(conn: Connection, new: NewDecision, *, key: bytes) -> None:
     """Add a decision, its personal data and its first contest token, in ``conn``'s
     transaction: three INSERTs, sealed with the audit ``key`` (no ORM unit of work).
     """
-    if not key:
-        raise ConfigError("no audit key: records cannot be sealed (set SCREENING_AUDIT_KEY)")
+    key = sealing_key(key)
     values = {k: v for k, v in new.__dict__.items() if k not in ("personal", "contest_token_hash")}
     values["record_hash"] = decision_hash(_hashed(values), key=key)
     values["chain_mac"] = head_seal(new.id, 0, GENESIS, key=key)
@@ -203,14 +218,7 @@ def append_first_event(
     What :func:`append_event` does for a decision known to have no events yet, in two
     statements and without reading anything back.
     """
-    body = {
-        "decision_id": decision_id,
-        "seq": 1,
-        "kind": kind,
-        "data": data,
-        "actor": actor,
-        "created_at": at.isoformat(),
-    }
+    body = _event_body(decision_id, 1, kind, data, actor, at)
     digest = event_hash(GENESIS, body, key=key)
     _INSERT_EVENT.execute(conn, {**body, "created_at": at, "prev_hash": GENESIS, "hash": digest})
     seal = head_seal(decision_id, 1, digest, key=key)

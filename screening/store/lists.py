@@ -9,22 +9,20 @@ made before a key rotation still match. Every add and remove appends a row to
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from screening.core.checks import SignalValue
 from screening.core.identifiers import Pseudonym, plain
-from screening.core.lists import SIGNALS, no_matches, signal_name
+from screening.core.lists import SIGNALS
 from screening.core.pseudonyms import Pseudonymizer
 from screening.core.vocabulary import iso
 from screening.errors import Conflict, NotFound
 from screening.store.models.lists import ListChange, ListEntry
 
-__all__ = ["SIGNALS", "add", "entries", "find", "history", "list_signals", "remove"]
+__all__ = ["SIGNALS", "add", "entries", "find", "history", "remove"]
 
 
 def keys_for(pseudonyms: Pseudonymizer, kind: str, value: str) -> Pseudonym:
@@ -149,34 +147,6 @@ def history(session: Session, *, limit: int = 100) -> list[ListChange]:
     """Return the latest list changes, newest first."""
     stmt = select(ListChange).order_by(ListChange.id.desc()).limit(limit)
     return list(session.scalars(stmt))
-
-
-def list_signals(
-    session: Session,
-    listed: Mapping[str, Sequence[Pseudonym]],
-    *,
-    now: datetime | None = None,
-) -> dict[str, SignalValue]:
-    """Return the ``list.*`` signals of one screened signup (one indexed query).
-
-    Args:
-        session: the screening's session.
-        listed: by list kind, the keys of the signup's values (``Identifiers.listed``).
-        now: the time of the screening (expired entries do not match).
-    """
-    out = no_matches()
-    wanted = {(kind, key) for kind, keys in listed.items() for k in keys for key in k.every}
-    if not wanted:
-        return out
-    stmt = select(ListEntry.list_name, ListEntry.kind, ListEntry.key).where(
-        ListEntry.key.in_(sorted({key for _kind, key in wanted})),
-        active(now or datetime.now(UTC)),
-    )
-    for list_name, kind, key in session.execute(stmt):
-        if (kind, key) in wanted:
-            out[signal_name(list_name, kind)] = True
-            out["list.blocked" if list_name == "block" else "list.allowed"] = True
-    return out
 
 
 def describe(entry: ListEntry, now: datetime) -> dict[str, Any]:

@@ -8,15 +8,17 @@ round trip instead of one query each.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Select, bindparam, literal_column, or_, select, union_all
 from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
 
 from screening.core.checks import SignalValue
 from screening.core.identifiers import Pseudonym
-from screening.store.lists import active, no_matches, signal_name
+from screening.core.lists import no_matches, signal_name
+from screening.store.lists import active
 from screening.store.models import UTCDateTime
 from screening.store.models.lists import ListEntry
 from screening.store.models.rights import SubjectStatus
@@ -75,3 +77,14 @@ def signup_lookups(
             signals[signal_name(list_name, kind)] = True
             signals["list.blocked" if list_name == "block" else "list.allowed"] = True
     return restricted, signals
+
+
+def list_signals(
+    session: Session,
+    listed: Mapping[str, Sequence[Pseudonym]],
+    *,
+    now: datetime | None = None,
+) -> dict[str, SignalValue]:
+    """Return only the ``list.*`` signals of a signup (simulations and dry runs read lists,
+    never restrictions or velocity)."""
+    return signup_lookups(session.connection(), (), listed, now=now or datetime.now(UTC))[1]

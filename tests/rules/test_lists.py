@@ -15,7 +15,7 @@ from screening.core.pipeline import check
 from screening.core.pseudonyms import Pseudonymizer
 from screening.core.signals import CATALOGUE
 from screening.store.audit import audit_minimisation
-from screening.store.lists import list_signals
+from screening.store.lookups import list_signals
 from screening.store.models.lists import ListChange, ListEntry
 from tests.helpers import auth, signup
 from tests.rules.helpers import document, rule
