@@ -36,6 +36,7 @@ from screening.core.pipeline import Context, screen
 from screening.core.policy import load_policy
 from screening.core.rules.check import format_report
 from screening.core.rules.ruleset import load_rule_set, parse_rule_set
+from screening.core.signals import LAYOUT_DIGEST, vector
 from screening.core.velocity import SIGNALS as VELOCITY
 from screening.service import rules as rules_service
 from screening.store import Database
@@ -99,6 +100,8 @@ def seed_database(db: Database, n: int, base: int, seed: int) -> int:
                     "shadow_hits": [h.to_dict() for h in decision.shadow_hits],
                     "shadow_outcome": decision.shadow_outcome,
                     "signals": signals,
+                    "signal_layout": LAYOUT_DIGEST,
+                    "signal_values": vector(signals),
                     "derived": {},
                     "contributions": [],
                     "discarded_fields": [],

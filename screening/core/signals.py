@@ -6,6 +6,8 @@ rule validation, ``GET /v1/rules/signals`` and ``rules/README.md`` agree.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 
@@ -65,3 +67,26 @@ def markdown_table() -> str:
         s = CATALOGUE[name]
         lines.append(f"| `{name}` | {s.type} | {s.description.replace('|', '/')} |")
     return "\n".join(lines)
+
+
+# --- the signal vector: a decision's values in one fixed order, for replays -----------
+
+# A decision also stores its signal values as a JSON array in this order (its *vector*),
+# so a backtest reads one short text per decision instead of extracting dozens of values
+# from the signal document. The order is named by its digest; the database keeps each
+# order it has used (``signal_layouts``), so adding or removing a signal never misreads
+# the vectors stored before.
+LAYOUT: tuple[str, ...] = tuple(CATALOGUE)
+
+
+def layout_digest(names: Iterable[str]) -> str:
+    """Return the 16-hex-digit name of a vector order."""
+    return hashlib.sha256(json.dumps(list(names)).encode()).hexdigest()[:16]
+
+
+LAYOUT_DIGEST = layout_digest(LAYOUT)
+
+
+def vector(signals: Mapping[str, SignalValue]) -> str:
+    """Return a decision's signal values in :data:`LAYOUT` order, as compact JSON."""
+    return json.dumps([signals.get(name) for name in LAYOUT], separators=(",", ":"))

@@ -71,6 +71,13 @@ NON_PERSONAL: Mapping[str, Mapping[str, str]] = {
         "record_hash": "keyed hash of non-personal fields",
         "chain_mac": "keyed hash over the event chain's head",
         "scrubbed_at": "time",
+        "signal_layout": "hash of an order of signal names",
+        "signal_values": "the signals' values in that order (derived from signals)",
+    },
+    "signal_layouts": {
+        "digest": "hash of an order of signal names",
+        "names": "signal names",
+        "created_at": "time",
     },
     "rate_limit_counters": {
         "key": "keyed pseudonym of a client address, or a decision id",

@@ -16,9 +16,11 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from screening.core.hashing import GENESIS, decision_hash, event_hash, head_seal
+from screening.core.signals import LAYOUT_DIGEST, vector
 from screening.errors import ConfigError
 from screening.store.models import ContestToken, Decision, DecisionEvent, PersonalData
 from screening.store.sql import DriverStatement
+from screening.store.vectors import ensure_layout
 
 
 def new_decision_id() -> str:
@@ -149,6 +151,9 @@ def insert(conn: Connection, new: NewDecision, *, key: bytes) -> None:
     values["record_hash"] = decision_hash(_hashed(values), key=key)
     values["chain_mac"] = head_seal(new.id, 0, GENESIS, key=key)
     values["scrubbed_at"] = None
+    values["signal_layout"] = LAYOUT_DIGEST
+    values["signal_values"] = vector(new.signals)
+    ensure_layout(conn)
     _INSERT_DECISION.execute(conn, values)
     personal = {name: new.personal.get(name) for name in _PERSONAL_COLUMNS}
     _INSERT_PERSONAL.execute(conn, {"decision_id": new.id, **personal})

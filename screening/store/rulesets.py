@@ -12,10 +12,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Text, cast, column, func, literal, select, true
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import Text, and_, case, cast, func, null, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
 
 from screening.core.rules.ruleset import RuleSet, parse_rule_set
 from screening.core.vocabulary import iso
@@ -23,10 +21,9 @@ from screening.errors import Conflict, NotFound
 from screening.store.models import Decision, DecisionEvent, RuleSetVersion
 from screening.store.models.lists import RuleSetChange
 from screening.store.subjects import training_exclusions
+from screening.store.vectors import Projector, layouts
 
 _RULE_FIELDS = ("when", "action", "mode", "reason", "description")
-# SQLite allows 127 arguments per function call and PostgreSQL 100.
-_CHUNK = 90
 
 
 def latest(session: Session) -> RuleSetVersion | None:
@@ -178,49 +175,6 @@ def describe(session: Session, row: RuleSetVersion) -> dict[str, Any]:
 # --- recorded decisions, for validation, backtests and the shadow report -----
 
 
-def _projection(session: Session, inputs: Sequence[str]) -> tuple[list[ColumnElement[Any]], Any]:
-    """Return SQL columns whose texts, joined, are a JSON array of ``inputs``' values.
-
-    The database extracts the few values a rule set reads, so Python never
-    parses a decision's whole signal document. PostgreSQL reads the document
-    once per row into a record (``jsonb_to_record``, returned as the second
-    item, to join laterally): one ``->`` per signal would decompress the stored
-    document once per signal.
-    """
-    columns: list[ColumnElement[Any]] = []
-    if session.get_bind().dialect.name == "postgresql":
-        if not inputs:
-            return columns, None
-        record = (
-            func.jsonb_to_record(Decision.signals)
-            .table_valued(*[column(name, JSONB) for name in inputs])
-            .render_derived(name="recorded", with_types=True)
-            .lateral()
-        )
-        for start in range(0, len(inputs), _CHUNK):
-            values = [record.c[name] for name in inputs[start : start + _CHUNK]]
-            columns.append(cast(func.jsonb_build_array(*values), Text))
-        return columns, record
-    for start in range(0, len(inputs), _CHUNK):
-        chunk = inputs[start : start + _CHUNK]
-        if len(chunk) == 1:
-            # json_extract with one path returns an SQL value (booleans become 0/1).
-            path = literal(f'$."{chunk[0]}"', Text)
-            columns.append(Decision.signals.op("->", return_type=Text)(path))
-        else:
-            paths = [literal(f'$."{name}"', Text) for name in chunk]
-            columns.append(func.json_extract(Decision.signals, *paths, type_=Text))
-    return columns, None
-
-
-def _joined(texts: Sequence[str | None], single: bool) -> str:
-    if single:
-        return f"[{texts[0] or 'null'}]"
-    if len(texts) == 1:
-        return texts[0] or "[]"
-    return "[" + ",".join((t or "[]")[1:-1] for t in texts) + "]"
-
-
 def recorded(
     session: Session,
     inputs: Sequence[str],
@@ -229,27 +183,45 @@ def recorded(
     limit: int | None = None,
     newest_first: bool = False,
     batch: int = 5000,
-) -> Iterator[tuple[str, str, float, str, str]]:
-    """Stream ``(decision_id, outcome, score, model_version, projection)`` of recorded decisions.
+) -> Iterator[tuple[str, str, float, str, list[Any]]]:
+    """Stream ``(decision_id, outcome, score, model_version, values)`` of recorded decisions.
 
-    The projection is a JSON array of the decision's values of ``inputs`` (null
-    where it recorded none), see :func:`screening.core.rules.backtest.projection`.
+    ``values`` are the decision's values of ``inputs``, in that order (None where it
+    recorded none), read from its signal vector (:mod:`screening.store.vectors`): one
+    short text per decision. A decision without a vector in a known layout is read from
+    its signal document instead.
     """
-    columns, record = _projection(session, inputs)
-    single = record is None and len(inputs) == 1
-    stmt = select(Decision.id, Decision.outcome, Decision.score, Decision.model_version, *columns)
-    if record is not None:
-        stmt = stmt.select_from(Decision).join(record, true())
+    known = layouts(session)
+    projector = Projector(inputs, known)
+    document = case(
+        (
+            and_(Decision.signal_values.is_not(None), Decision.signal_layout.in_(list(known))),
+            null(),
+        ),
+        else_=cast(Decision.signals, Text),
+    )
+    stmt = select(
+        Decision.id,
+        Decision.outcome,
+        Decision.score,
+        Decision.model_version,
+        Decision.signal_layout,
+        Decision.signal_values,
+        document,
+    )
     if since is not None:
         stmt = stmt.where(Decision.created_at >= since)
     order = Decision.created_at.desc() if newest_first else Decision.created_at
     stmt = stmt.order_by(order, Decision.id)
     if limit is not None:
         stmt = stmt.limit(limit)
-    result = session.execute(stmt.execution_options(yield_per=batch))
-    for row in result:
-        texts = row[4:]
-        yield row[0], row[1], row[2], row[3], _joined(texts, single) if texts else "[]"
+    values = projector.values
+    # Core rows, streamed: the ORM's row processing cost more than reading the vector.
+    # (Options on the statement: set on the connection, they would outlive this read.)
+    rows_of = session.connection().execute(stmt.execution_options(yield_per=batch))
+    for rows in rows_of.partitions():
+        for row in rows:
+            yield row[0], row[1], row[2], row[3], values(row[4], row[5], row[6])
 
 
 def recorded_count(session: Session, *, since: datetime | None = None) -> int:
@@ -271,7 +243,7 @@ def outcome_counts(session: Session, *, since: datetime) -> dict[str, int]:
 
 def review_labels(session: Session, *, since: datetime | None = None) -> dict[str, str]:
     """Return the latest human-review label (fraud / legitimate) per decision id."""
-    stmt = select(DecisionEvent.decision_id, DecisionEvent.data).where(
+    stmt = select(DecisionEvent.decision_id, DecisionEvent.data["label"].as_string()).where(
         DecisionEvent.kind == "review_resolved"
     )
     if since is not None:
@@ -279,8 +251,7 @@ def review_labels(session: Session, *, since: datetime | None = None) -> dict[st
             Decision.created_at >= since
         )
     labels: dict[str, str] = {}
-    for decision_id, data in session.execute(stmt.order_by(DecisionEvent.id)):
-        label = (data or {}).get("label")
+    for decision_id, label in session.execute(stmt.order_by(DecisionEvent.id)):
         if label in ("fraud", "legitimate"):
             labels[decision_id] = label
     return labels

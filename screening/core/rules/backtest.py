@@ -2,9 +2,10 @@
 
 A recorded decision is replayed from the signal values it stored (derived,
 non-identifying: no raw personal data is needed). Only the signals the
-candidate reads matter, so callers hand over a *projection*: a JSON array of
-those values in :attr:`Replay.inputs` order (the database builds it in SQL, see
-:mod:`screening.store.rulesets`). Equal projections give equal rule results,
+candidate reads matter, so callers hand over a *projection*: those values in
+:attr:`Replay.inputs` order, as a list or a JSON array (the store picks them out
+of each decision's signal vector, see :mod:`screening.store.vectors`). Equal
+projections give equal rule results,
 so each distinct projection is evaluated once; the outcome is then recomputed
 per decision, because it also depends on that decision's model score.
 
@@ -201,7 +202,7 @@ class Replay:
 
     def add(
         self,
-        projected: str,
+        projected: str | list[Any],
         outcome: str,
         model_score: float | None = None,
         label: str | None = None,
@@ -209,12 +210,13 @@ class Replay:
         """Replay one decision; return the candidate's outcome.
 
         Args:
-            projected: the decision's signal values, see :func:`projection`.
+            projected: the decision's values of :attr:`inputs`, as a list (it is changed)
+                or as JSON text, see :func:`projection`.
             outcome: the automated outcome it recorded.
             model_score: the model's score it recorded (None when no model decided).
             label: the human-review label, ``fraud`` or ``legitimate``, if any.
         """
-        values = json.loads(projected)
+        values = json.loads(projected) if isinstance(projected, str) else projected
         key = self._key(values)
         entry = self._cache.get(key)
         if entry is None:
@@ -225,7 +227,10 @@ class Replay:
         candidate = outcome_for(
             fired.active, base + fired.weight, self.rule_set.thresholds, fired.strong
         )
-        self.transitions.setdefault(outcome, Counter())[candidate] += 1
+        row = self.transitions.get(outcome)
+        if row is None:
+            row = self.transitions[outcome] = Counter()
+        row[candidate] += 1
         self.decisions += 1
         if label in LABELS:
             self._labelled.append((fired, label, outcome, candidate))
@@ -279,17 +284,27 @@ class Replay:
         """Return the outcome transitions, per-rule hit rates and, with labels, the confusion."""
         rules = self.rule_set.rules
         hits, errors = self.rule_counts()
-        per_rule = [Confusion() for _ in rules]
         current, candidate = Confusion(), Confusion()
         labels: Counter[str] = Counter()
+        # Per rule, how many labelled decisions it fired on, by label; the rest follow.
+        fired_on = {"fraud": [0] * len(rules), "legitimate": [0] * len(rules)}
         for fired, label, outcome, replayed in self._labelled:
             fraud = label == "fraud"
             labels[label] += 1
             current.add(outcome in HELD, fraud)
             candidate.add(replayed in HELD, fraud)
-            fired_rules = set(fired.fired)
-            for i, confusion in enumerate(per_rule):
-                confusion.add(i in fired_rules, fraud)
+            counts = fired_on[label]
+            for i in set(fired.fired):
+                counts[i] += 1
+        per_rule = [
+            Confusion(
+                tp=fired_on["fraud"][i],
+                fp=fired_on["legitimate"][i],
+                fn=labels["fraud"] - fired_on["fraud"][i],
+                tn=labels["legitimate"] - fired_on["legitimate"][i],
+            )
+            for i in range(len(rules))
+        ]
         n = self.decisions
         labelled = len(self._labelled)
         return {

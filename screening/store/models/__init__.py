@@ -117,6 +117,20 @@ class Decision(Base):
     # Keyed seal over (id, event count, last event hash): a deleted last event shows.
     chain_mac: Mapped[str | None] = mapped_column(String(64), nullable=True)
     scrubbed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # ``signals``' values as a JSON array in the order ``signal_layout`` names (see
+    # screening.core.signals.vector): what backtests read. Derived from ``signals``.
+    signal_layout: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    signal_values: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class SignalLayout(Base):
+    """An order of signal names that decisions' ``signal_values`` follow, by its digest."""
+
+    __tablename__ = "signal_layouts"
+
+    digest: Mapped[str] = mapped_column(String(16), primary_key=True)
+    names: Mapped[list[str]] = mapped_column(JSONType)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class PersonalData(Base):
