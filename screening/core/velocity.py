@@ -20,6 +20,11 @@ from screening.core.checks import Signal, SignalValue
 
 WINDOWS: tuple[tuple[str, int], ...] = (("1h", 3600), ("24h", 86_400), ("7d", 604_800))
 MAX_WINDOW = max(seconds for _label, seconds in WINDOWS)
+# Counts stop here. Past it the exact number tells a rule nothing (the shipped rules ask
+# for at most 20), and counting it would cost time in proportion to traffic: a big mail
+# provider's domain is seen on a large share of all signups, and a flood of signups
+# sharing one identifier would otherwise make every later count slower.
+COUNT_CAP = 100
 
 KINDS: tuple[tuple[str, str], ...] = (
     ("email", "the same normalised email address"),
@@ -43,8 +48,8 @@ SIGNALS: tuple[Signal, ...] = tuple(
     Signal(
         f"velocity.{kind}_{label}",
         "int",
-        f"Earlier signups in the last {label} with {meaning}; 0 when the field is missing "
-        "or the subject's processing is restricted.",
+        f"Earlier signups in the last {label} with {meaning}, counted up to {COUNT_CAP}; 0 "
+        "when the field is missing or the subject's processing is restricted.",
         0,
     )
     for kind, meaning in KINDS

@@ -1,7 +1,8 @@
 """Velocity counters: exact sliding-window counts in the database, or in Redis.
 
 Both stores answer "how many earlier signups had this pseudonym in the last
-1 h / 24 h / 7 d" and record the current one, atomically per identifier, so
+1 h / 24 h / 7 d" (exactly, up to :data:`~screening.core.velocity.COUNT_CAP`;
+past it, the cap) and record the current one, atomically per identifier, so
 counts stay exact when several processes screen at once:
 
 - database: the rows are written first (SQLite then holds the write lock until
@@ -20,15 +21,15 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any, Protocol, cast
 
-from sqlalchemy import Table, bindparam, case, delete, func, insert, select, text
+from sqlalchemy import Table, bindparam, delete, insert, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from screening.core.identifiers import Pseudonym
-from screening.core.velocity import MAX_WINDOW, WINDOWS
+from screening.core.velocity import COUNT_CAP, MAX_WINDOW, WINDOWS
 from screening.errors import RedisUnavailable
 from screening.store.models import UTCDateTime, VelocityEvent
-from screening.store.sql import DriverStatement, in_keys
+from screening.store.sql import DriverStatement, KeyList, in_keys
 
 # kind -> the pseudonym to record (current key) and every one that still matches (older keys)
 VelocityKeys = Mapping[str, Pseudonym]
@@ -51,8 +52,9 @@ class VelocityStore(Protocol):
 
 
 def _signals(counts: Mapping[str, Sequence[int]]) -> dict[str, int]:
+    """Name each kind's window counts as signals, capped (older keys add to a kind's)."""
     return {
-        f"velocity.{kind}_{label}": int(values[i])
+        f"velocity.{kind}_{label}": min(COUNT_CAP, int(values[i]))
         for kind, values in counts.items()
         for i, (label, _seconds) in enumerate(WINDOWS)
     }
@@ -61,23 +63,34 @@ def _signals(counts: Mapping[str, Sequence[int]]) -> dict[str, int]:
 _EVENTS = cast(Table, VelocityEvent.__table__)
 # Built once: constructing a statement costs more than running it on SQLite.
 _INSERT = DriverStatement(insert(_EVENTS), column_keys=("kind", "key", "decision_id", "at"))
-_COUNT = DriverStatement(
-    select(
-        _EVENTS.c.key,
-        *[
-            func.sum(
-                case((_EVENTS.c.at > bindparam(f"since_{i}", type_=UTCDateTime()), 1), else_=0)
-            )
-            for i in range(len(WINDOWS))
-        ],
+def _capped_counts(keys: str) -> str:
+    """SQL: per key, its rows in each window other than the decision's own, up to the cap.
+
+    Each count reads at most ``COUNT_CAP`` index entries, newest first, however many
+    rows a key has (a grouped ``count(*)`` read all of them: 155 ms for a mail domain
+    seen on 100,000 signups in a week, against 0.2 ms).
+    """
+    windows = ", ".join(
+        f"(SELECT count(*) FROM (SELECT 1 FROM velocity_events e WHERE e.key = k.value"
+        f" AND e.at > :since_{i} AND e.decision_id <> :decision_id LIMIT :cap) AS w{i})"
+        for i in range(len(WINDOWS))
     )
-    .where(
-        in_keys(_EVENTS.c.key, "keys"),
-        _EVENTS.c.at > bindparam("oldest", type_=UTCDateTime()),
-        _EVENTS.c.decision_id != bindparam("decision_id"),
+    return f"SELECT k.value, {windows} FROM {keys}"
+
+
+def _count(keys: str) -> DriverStatement:
+    return DriverStatement(
+        text(_capped_counts(keys)).bindparams(
+            bindparam("keys", type_=KeyList()),
+            *[bindparam(f"since_{i}", type_=UTCDateTime()) for i in range(len(WINDOWS))],
+        )
     )
-    .group_by(_EVENTS.c.key)
-)
+
+
+_COUNT = {
+    "sqlite": _count("json_each(:keys) AS k"),
+    "postgresql": _count("unnest(CAST(:keys AS text[])) AS k(value)"),
+}
 _DECISIONS_WITH = DriverStatement(
     select(_EVENTS.c.decision_id)
     .where(
@@ -121,14 +134,8 @@ class DatabaseVelocity:
         )
         lookup = {key: kind for kind, (_current, every) in keys.items() for key in every}
         since = {f"since_{i}": at - timedelta(seconds=s) for i, (_label, s) in enumerate(WINDOWS)}
-        rows = _COUNT.execute(
-            conn,
-            {
-                "keys": list(lookup),
-                "oldest": at - timedelta(seconds=MAX_WINDOW),
-                "decision_id": decision_id,
-                **since,
-            },
+        rows = _COUNT[conn.dialect.name].execute(
+            conn, {"keys": list(lookup), "decision_id": decision_id, "cap": COUNT_CAP, **since}
         )
         counts: dict[str, list[int]] = {kind: [0] * len(WINDOWS) for kind in keys}
         for key, *values in rows:
