@@ -63,6 +63,8 @@ def _signals(counts: Mapping[str, Sequence[int]]) -> dict[str, int]:
 _EVENTS = cast(Table, VelocityEvent.__table__)
 # Built once: constructing a statement costs more than running it on SQLite.
 _INSERT = DriverStatement(insert(_EVENTS), column_keys=("kind", "key", "decision_id", "at"))
+
+
 def _capped_counts(keys: str) -> str:
     """SQL: per key, its rows in each window other than the decision's own, up to the cap.
 
