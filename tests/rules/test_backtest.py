@@ -172,6 +172,22 @@ def test_history_warns_about_rules_that_never_fire_or_fire_on_most() -> None:
     assert "none of the 3" in warnings["never"]
 
 
+def test_comparing_a_velocity_count_above_its_cap_is_warned_about_without_history() -> None:
+    replay = Replay(parse_rule_set(document(
+        rule("busy-domain", "velocity.email_domain_24h >= 500 && !email.free_provider"),
+        rule("at-the-cap", "velocity.email_domain_1h >= 100"),
+        rule("repeats", "velocity.email_24h >= 3"),
+    )))  # fmt: skip
+    warnings = history_warnings(replay)
+    assert warnings == [
+        {
+            "rule": "busy-domain",
+            "problem": "compares velocity.email_domain_24h with 500, but velocity counts stop "
+            "at 100",
+        }
+    ]
+
+
 def test_shadow_summary_counts_rules_and_changed_outcomes() -> None:
     at = NOW - timedelta(hours=1)
     rows = [

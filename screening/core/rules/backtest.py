@@ -35,6 +35,7 @@ from screening.core.checks import SignalValue
 from screening.core.decide import outcome_for
 from screening.core.rules.ruleset import Hit, RuleSet
 from screening.core.signals import CATALOGUE
+from screening.core.velocity import COUNT_CAP
 from screening.core.vocabulary import OUTCOMES, iso
 
 HELD = frozenset({"review", "decline"})
@@ -346,12 +347,13 @@ class Replay:
 
 
 def history_warnings(replay: Replay) -> list[dict[str, Any]]:
-    """Warn about rules that fire on no recorded decision, or on more than half of them."""
+    """Warn about rules that fire on no recorded decision, or on more than half of them,
+    and about comparisons of velocity counts with more than they ever reach."""
+    warnings = cap_warnings(replay.rule_set)
     n = replay.decisions
     if not n:
-        return []
+        return warnings
     hits, errors = replay.rule_counts()
-    warnings: list[dict[str, Any]] = []
     for rule, hit, error in zip(replay.rule_set.rules, hits, errors, strict=True):
         if error:
             warnings.append(
@@ -369,6 +371,29 @@ def history_warnings(replay: Replay) -> list[dict[str, Any]]:
                     f"({hit / n:.0%}, more than half)",
                 }
             )
+    return warnings
+
+
+def cap_warnings(rule_set: RuleSet) -> list[dict[str, Any]]:
+    """Warn about rules comparing a velocity count with a number above its cap.
+
+    Counts stop at :data:`~screening.core.velocity.COUNT_CAP`, so such a comparison
+    reads the same for every signup past the cap.
+    """
+    warnings: list[dict[str, Any]] = []
+    for rule in rule_set.rules:
+        for name in rule.signals:
+            if not name.startswith("velocity."):
+                continue
+            above = [c for c in comparison_constants(name, [rule.when]) or () if c > COUNT_CAP]
+            if above:
+                warnings.append(
+                    {
+                        "rule": rule.id,
+                        "problem": f"compares {name} with {above[-1]:g}, but velocity counts "
+                        f"stop at {COUNT_CAP}",
+                    }
+                )
     return warnings
 
 
