@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from screening.core.identifiers import Pseudonym
-from screening.core.velocity import COUNT_CAP, MAX_WINDOW, WINDOWS
+from screening.core.velocity import COUNT_CAP, KINDS, MAX_WINDOW, WINDOWS
 from screening.errors import RedisUnavailable
 from screening.store.models import UTCDateTime, VelocityEvent
 from screening.store.sql import DriverStatement, KeyList, in_keys
@@ -102,6 +102,11 @@ _DECISIONS_WITH = DriverStatement(
     )
     .distinct()
 )
+# The kinds whose concurrent signups are serialised on PostgreSQL, so that one actor's
+# signups sent at once still count each other. Not the mail domain: a big provider's is
+# on a large share of all signups, and locking it queued them one commit after another
+# (its count is a volume figure, where two signups in flight may miss each other).
+LOCKED = frozenset(kind for kind, _meaning in KINDS) - {"email_domain"}
 _ADVISORY_LOCKS = DriverStatement(
     text(
         "SELECT pg_advisory_xact_lock(k) FROM (SELECT unnest(CAST(:keys AS bigint[])) AS k"
@@ -118,15 +123,15 @@ class DatabaseVelocity:
     ) -> dict[str, int]:
         if not keys:
             return {}
-        if conn.dialect.name == "postgresql":
+        locks = sorted(
+            {zlib.crc32(c.encode()) - 2**31 for k, (c, _all) in keys.items() if k in LOCKED}
+        )
+        if conn.dialect.name == "postgresql" and locks:
             # Serialise concurrent signups that share an identifier, one statement for all
             # of them, in sorted order so two signups never deadlock. The count below is a
             # later statement: its snapshot sees the rows of every earlier lock holder.
-            _ADVISORY_LOCKS.execute(
-                conn,
-                {"keys": sorted({zlib.crc32(c.encode()) - 2**31 for c, _all in keys.values()})},
-            )
-        # One multi-row INSERT, then one grouped count over every key (older keys too).
+            _ADVISORY_LOCKS.execute(conn, {"keys": locks})
+        # One multi-row INSERT, then one count per key and window (older keys too).
         _INSERT.execute(
             conn,
             [
