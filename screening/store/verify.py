@@ -1,5 +1,8 @@
 """Check the tamper evidence: every decision's seal, every event chain and its head.
 
+Each decision's signal vector (what backtests replay) must also hold the values of
+its sealed signals.
+
 Each decision's record seal, its events' chained seals and its chain head seal
 (``chain_mac``: how many events and the last one's seal) are recomputed with the
 audit key, so a changed, inserted or removed event, the removal of the newest one
@@ -13,7 +16,8 @@ under the key. Until then ``verify_chain`` reports them as unkeyed, never as fin
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -32,6 +36,7 @@ from screening.core.hashing import (
 from screening.store.checkpoints import UNKEYED, checkpoint_body, cover
 from screening.store.decisions import audit_key, event_body, hashed_fields
 from screening.store.models import Checkpoint, Decision, DecisionEvent
+from screening.store.vectors import layouts
 
 
 @dataclass(frozen=True)
@@ -70,7 +75,26 @@ def _events(session: Session, ids: list[str]) -> dict[str, list[DecisionEvent]]:
     return grouped
 
 
-def _check(row: Decision, events: list[DecisionEvent], key: bytes) -> list[Break]:
+def _vector_matches(row: Decision, known: Mapping[str, Sequence[str]]) -> bool:
+    """Tell whether a decision's signal vector holds its (sealed) signals' values.
+
+    A decision without a vector, or in a layout the database does not know, is replayed
+    from its signal document: nothing to compare.
+    """
+    names = known.get(row.signal_layout) if row.signal_layout is not None else None
+    if row.signal_values is None or names is None:
+        return True
+    try:
+        stored = json.loads(row.signal_values)
+    except ValueError:
+        return False
+    signals = row.signals or {}
+    return bool(stored == [signals.get(name) for name in names])
+
+
+def _check(
+    row: Decision, events: list[DecisionEvent], key: bytes, known: Mapping[str, Sequence[str]]
+) -> list[Break]:
     breaks: list[Break] = []
     fields = hashed_fields(row)
     if not same(decision_hash(fields, key=key), row.record_hash):
@@ -78,6 +102,10 @@ def _check(row: Decision, events: list[DecisionEvent], key: bytes) -> list[Break
             breaks.append(Break(row.id, f"decision record {UNKEYED}", unkeyed=True))
         else:
             breaks.append(Break(row.id, "decision record does not match its seal"))
+    if not _vector_matches(row, known):
+        breaks.append(
+            Break(row.id, "signal vector does not hold its signals (backtests would differ)")
+        )
     prev_hash, expected_seq = GENESIS, 1
     for event in events:
         body = event_body(event)
@@ -108,13 +136,14 @@ def _check(row: Decision, events: list[DecisionEvent], key: bytes) -> list[Break
 def verify_chain(session: Session, *, batch: int = 1000) -> tuple[int, list[Break]]:
     """Recompute every seal; return how many decisions were checked and the breaks found."""
     key = audit_key(session)
+    known = layouts(session)
     breaks: list[Break] = []
     checked = 0
     for rows in _batches(session, batch):
         grouped = _events(session, [r.id for r in rows])
         for row in rows:
             checked += 1
-            breaks.extend(_check(row, grouped[row.id], key))
+            breaks.extend(_check(row, grouped[row.id], key, known))
     return checked, breaks
 
 
@@ -135,12 +164,13 @@ def rekey(session: Session, *, batch: int = 1000) -> RekeyReport:
     (each checkpoint first checked under the old scheme by the caller's verify).
     """
     key = audit_key(session)
+    known = layouts(session)
     refused: list[Break] = []
     todo: list[tuple[Decision, list[DecisionEvent]]] = []
     for rows in _batches(session, batch):
         grouped = _events(session, [r.id for r in rows])
         for row in rows:
-            problems = _check(row, grouped[row.id], key)
+            problems = _check(row, grouped[row.id], key, known)
             if not problems:
                 continue
             hard = [p for p in problems if not p.unkeyed]

@@ -8,6 +8,7 @@ then edits the tables (or the log) as someone with write access would, and
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from screening.cli import main
 from screening.core.hashing import legacy_decision_hash, legacy_event_hash
+from screening.core.signals import LAYOUT
 from screening.store.checkpoints import SETTLE, append_to_log, make_checkpoint
 from screening.store.decisions import event_body, hashed_fields
 from screening.store.models import (
@@ -123,6 +125,16 @@ def signals_changed(session: Session, h: History) -> str:
     row = session.get(Decision, h.approved)
     assert row is not None
     _set(session, h.approved, signals={**row.signals, "email.disposable": True})
+    return h.approved
+
+
+def signal_vector_changed(session: Session, h: History) -> str:
+    # The sealed signals stay; what a backtest would replay says the mailbox is disposable.
+    row = session.get(Decision, h.approved)
+    assert row is not None and row.signal_values is not None
+    values = json.loads(row.signal_values)
+    values[list(LAYOUT).index("email.disposable")] = True
+    _set(session, h.approved, signal_values=json.dumps(values))
     return h.approved
 
 
@@ -243,6 +255,7 @@ CASES: list[Case] = [
     score_changed,
     reasons_removed,
     signals_changed,
+    signal_vector_changed,
     time_moved,
     record_rehashed_without_key,
     resolution_changed,
