@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from typing import Any
 
 
@@ -90,3 +91,18 @@ def restore_rules(runtime: Any, version: str) -> None:
     with runtime.db.session() as session:
         rulesets.rollback(session, version, author="test")
     runtime.rules.invalidate()
+
+
+def app_on(url: str, instance: Path) -> Any:
+    """Return a test app on the database at ``url``, upgraded to the newest schema on start."""
+    from screening.app import create_app
+    from tests.conftest import HMAC_TEST_KEYS
+
+    settings = {
+        "env": "test",
+        "instance_path": instance,
+        "database_url": url,
+        "hmac_keys": HMAC_TEST_KEYS,
+        "secret_key": "s" * 40,
+    }
+    return create_app(settings)

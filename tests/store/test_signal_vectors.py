@@ -15,14 +15,12 @@ from typing import Any
 
 from sqlalchemy import MetaData, Table, insert, select
 
-from screening.app import create_app
 from screening.core.rules.backtest import Replay, projection
 from screening.core.signals import LAYOUT, LAYOUT_DIGEST, layout_digest, vector
 from screening.store import Database
 from screening.store.models import Decision, SignalLayout
 from screening.store.rulesets import recorded
-from tests.conftest import HMAC_TEST_KEYS
-from tests.helpers import auth, signup
+from tests.helpers import app_on, auth, signup
 
 
 def test_a_screening_stores_the_vector_of_its_signals(
@@ -123,15 +121,7 @@ def test_upgrading_backfills_the_vectors_of_earlier_decisions(tmp_path: Path) ->
     with database.engine.begin() as conn:
         conn.execute(insert(Table("decisions", MetaData(), autoload_with=conn)).values(**old))
     database.dispose()
-    app = create_app(
-        {
-            "env": "test",
-            "instance_path": tmp_path / "instance",
-            "database_url": url,
-            "hmac_keys": HMAC_TEST_KEYS,
-            "secret_key": "s" * 40,
-        }
-    )
+    app = app_on(url, tmp_path / "instance")
     runtime = app.extensions["screening"]
     try:
         with runtime.db.session() as session:

@@ -15,7 +15,6 @@ from typing import Any
 from click.testing import CliRunner
 from sqlalchemy import MetaData, Table, insert, select
 
-from screening.app import create_app
 from screening.cli import main
 from screening.core.hashing import GENESIS, legacy_decision_hash, legacy_event_hash
 from screening.core.tokens import token_hash
@@ -23,7 +22,7 @@ from screening.store import Database
 from screening.store.decisions import hashed_fields
 from screening.store.models import ContestToken
 from tests.conftest import HMAC_TEST_KEYS
-from tests.helpers import auth
+from tests.helpers import app_on, auth
 
 TOKEN = "an-old-token-from-before-the-upgrade"
 
@@ -83,15 +82,7 @@ def test_an_old_store_keeps_its_tokens_and_is_resealed_only_when_asked(tmp_path:
     decision_id = _old_decision(database)
     database.dispose()
 
-    app = create_app(
-        {
-            "env": "test",
-            "instance_path": instance,
-            "database_url": url,
-            "hmac_keys": HMAC_TEST_KEYS,
-            "secret_key": "s" * 40,
-        }
-    )
+    app = app_on(url, instance)
     runtime = app.extensions["screening"]
     try:
         with runtime.db.session() as session:
