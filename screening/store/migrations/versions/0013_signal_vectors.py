@@ -31,6 +31,8 @@ BATCH = 2000
 
 
 def upgrade() -> None:
+    # Today's catalogue order: whatever it is when this runs, the layout row records it,
+    # so the vectors written here are read by name later.
     from screening.core.signals import LAYOUT, LAYOUT_DIGEST, vector
 
     layouts = op.create_table(
@@ -42,7 +44,6 @@ def upgrade() -> None:
     )
     op.execute("ALTER TABLE decisions ADD COLUMN signal_layout VARCHAR(16)")
     op.execute("ALTER TABLE decisions ADD COLUMN signal_values TEXT")
-    assert layouts is not None
     op.bulk_insert(
         layouts,
         [{"digest": LAYOUT_DIGEST, "names": list(LAYOUT), "created_at": datetime.now(UTC)}],
