@@ -8,7 +8,8 @@ either both are kept or neither.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
@@ -20,9 +21,22 @@ from screening.store.models import Decision, ReviewRequest
 from screening.store.velocity import VelocityStore
 
 
+class Held(Protocol):
+    """The held decision, as recorded (a ``Decision`` row, or the ``NewDecision`` just inserted)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def outcome(self) -> str: ...
+    @property
+    def signals(self) -> Mapping[str, Any]: ...
+    @property
+    def created_at(self) -> datetime: ...
+
+
 def open_linked_reviews(
     session: Session,
-    decision: Decision,
+    decision: Held,
     keys: Mapping[str, Pseudonym],
     *,
     velocity: VelocityStore,

@@ -5,16 +5,16 @@ session and a query per request. The cache keeps each answer (a principal, or "n
 such key") for ``ttl`` seconds, keyed by the key's SHA-256 (the raw key is never
 kept), so a revoked key stops working in every process within ``ttl`` seconds
 (2 s by default, ``SCREENING_KEY_CACHE_SECONDS``), and a key is looked up at most
-once per process per ``ttl``. The cache is bounded; the oldest answers go first.
+once per process per ``ttl``. The cache is bounded; the least recently used answers
+go first.
 """
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 
+from screening.core.expiring import ExpiringCache
 from screening.store.db import Database
 from screening.store.keys import PREFIX, Principal, find_principal, hash_key
 
@@ -35,10 +35,9 @@ class PrincipalCache:
     ) -> None:
         self.db = db
         self.ttl = ttl
-        self.max_entries = max_entries
         self._clock = clock
-        self._lock = threading.Lock()
-        self._entries: OrderedDict[str, tuple[float, Principal | None]] = OrderedDict()
+        # By the key's SHA-256, never the key itself.
+        self._entries: ExpiringCache[str, Principal | None] = ExpiringCache(max_entries)
 
     def find(self, key: str) -> Principal | None:
         """Return the principal for ``key``, or None if unknown or revoked (as of ``ttl`` ago).
@@ -50,20 +49,14 @@ class PrincipalCache:
             return None
         digest = hash_key(key)
         now = self._clock()
-        with self._lock:
-            hit = self._entries.get(digest)
-            if hit is not None and hit[0] > now:
-                return hit[1]
+        hit = self._entries.get(digest, now)
+        if hit is not None:
+            return hit[0]
         with self.db.session() as session:
             principal = find_principal(session, key)
-        with self._lock:
-            self._entries[digest] = (now + self.ttl, principal)
-            self._entries.move_to_end(digest)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
+        self._entries.put(digest, principal, now + self.ttl)
         return principal
 
     def clear(self) -> None:
         """Forget every cached answer (this process only)."""
-        with self._lock:
-            self._entries.clear()
+        self._entries.clear()

@@ -137,24 +137,21 @@ def record_screening(
                 payload,
                 context(runtime, live.rule_set, today=now.date(), scorer=scorer, lookups=lookups),
             )
-            store.insert(
-                conn,
-                _new_decision(
-                    runtime,
-                    screened,
-                    found["ids"],
-                    decision_id,
-                    now,
-                    live.version,
-                    api_key_id=api_key_id,
-                    idempotency_key=idempotency_key,
-                    body_text=body_text,
-                    token=token,
-                    latency_ms=(time.perf_counter() - started) * 1000,
-                    contributions=scorer.contributions,
-                ),
-                key=runtime.db.audit_key,
+            new = _new_decision(
+                runtime,
+                screened,
+                found["ids"],
+                decision_id,
+                now,
+                live.version,
+                api_key_id=api_key_id,
+                idempotency_key=idempotency_key,
+                body_text=body_text,
+                token=token,
+                latency_ms=(time.perf_counter() - started) * 1000,
+                contributions=scorer.contributions,
             )
+            store.insert(conn, new, key=runtime.db.audit_key)
             # A held signup is never recorded without the case that brings it to a person.
             reviews.open_for_hold(
                 conn,
@@ -168,15 +165,13 @@ def record_screening(
             # its phone number) brings the earlier approved signups it links to a person.
             if link_kinds(screened.decision.outcome, screened.signals):
                 with runtime.db.session_on(conn) as session:
-                    decision = store.get(session, decision_id)  # inserted above
-                    if decision is not None:
-                        linked.open_linked_reviews(
-                            session,
-                            decision,
-                            counted,
-                            velocity=runtime.velocity,
-                            working_days=runtime.policy.hold_working_days,
-                        )
+                    linked.open_linked_reviews(
+                        session,
+                        new,
+                        counted,
+                        velocity=runtime.velocity,
+                        working_days=runtime.policy.hold_working_days,
+                    )
     except DuplicateRecord:
         runtime.velocity.undo(counted, decision_id)
         if idempotency_key:

@@ -7,13 +7,13 @@ any failure, timeout or missing resolver configuration gives "unknown", not "no"
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 
 import dns.exception
 import dns.resolver
+
+from screening.core.expiring import ExpiringCache
 
 # A lookup answers True (domain takes mail), False (domain does not exist or has no mail
 # host) or None (could not tell). It must honour the timeout it is given, in seconds.
@@ -54,11 +54,9 @@ class DomainResolver:
         self.timeout = timeout
         self.ttl_seconds = ttl_seconds
         self.unknown_ttl_seconds = unknown_ttl_seconds
-        self.max_entries = max(1, max_entries)
         self._lookup: Lookup = lookup if lookup is not None else self._dns_lookup
         self._clock = clock
-        self._cache: OrderedDict[str, tuple[str, float]] = OrderedDict()
-        self._lock = threading.Lock()
+        self._cache: ExpiringCache[str, str] = ExpiringCache(max_entries)
         self._dns: dns.resolver.Resolver | None = None
 
     def resolves(self, domain: str) -> str:
@@ -66,29 +64,21 @@ class DomainResolver:
         domain = domain.strip().lower().rstrip(".")
         if not domain or len(domain) > _MAX_DOMAIN_LEN or not domain.isascii():
             return "unknown"
-        now = self._clock()
-        with self._lock:
-            hit = self._cache.get(domain)
-            if hit is not None and hit[1] > now:
-                self._cache.move_to_end(domain)
-                return hit[0]
+        hit = self._cache.get(domain, self._clock())
+        if hit is not None:
+            return hit[0]
         try:
             found = self._lookup(domain, self.timeout)
         except Exception:  # a broken lookup must never break a signup
             found = None
         answer = "unknown" if found is None else ("yes" if found else "no")
         ttl = self.unknown_ttl_seconds if answer == "unknown" else self.ttl_seconds
-        with self._lock:
-            self._cache[domain] = (answer, self._clock() + ttl)
-            self._cache.move_to_end(domain)
-            while len(self._cache) > self.max_entries:
-                self._cache.popitem(last=False)
+        self._cache.put(domain, answer, self._clock() + ttl)
         return answer
 
     def cache_size(self) -> int:
         """Return how many domains are cached (expired ones included until evicted)."""
-        with self._lock:
-            return len(self._cache)
+        return len(self._cache)
 
     def _dns_lookup(self, domain: str, timeout: float) -> bool | None:
         """Query MX, then A, then AAAA records within one overall deadline."""
