@@ -3,7 +3,7 @@
 Bulk-inserts ``--n`` decisions with personal data (one synthetic subject per
 ``--per-subject`` decisions) and ``--flagged`` restricted subjects, then times:
 
-- the velocity hook every screening calls (``service.screenings.excluded_from_processing``),
+- the restriction lookup every screening runs (``store.lookups.signup_lookups``),
 - an export and an erasure (with compaction) of one subject,
 - ``training_exclusions`` (what backtests and training leave out),
 - a breach report over a window covering every decision (counts and notices).
@@ -27,9 +27,9 @@ from sqlalchemy import insert
 from screening.app import create_app
 from screening.core.identifiers import identify
 from screening.service import rights
-from screening.service.screenings import excluded_from_processing
 from screening.store import breaches, subject_export
 from screening.store import subjects as store
+from screening.store.lookups import signup_lookups
 from screening.store.models import Decision, PersonalData
 from screening.store.models.rights import SubjectStatus
 
@@ -145,10 +145,14 @@ def main() -> None:
             f"({runtime.db.dialect}) in {time.perf_counter() - start:.1f} s"
         )
 
+        def restricted(session: Any, email: str) -> bool:
+            ids = identify({"email": email}, {}, runtime.pseudonyms)
+            found, _lists = signup_lookups(session.connection(), ids.subject, {}, now=now)
+            return found
+
         def hook(email: str) -> bool:
             with runtime.db.session() as session:
-                ids = identify({"email": email}, {}, runtime.pseudonyms)
-                return excluded_from_processing(session, ids)
+                return restricted(session, email)
 
         assert timed(
             "velocity hook, own session, restricted", lambda: hook("person1@example.be"), 500
@@ -157,9 +161,7 @@ def main() -> None:
         with runtime.db.session() as session:  # as screening calls it: inside its transaction
             timed(
                 "velocity hook, in an open session",
-                lambda: excluded_from_processing(
-                    session, identify({"email": "new@example.be"}, {}, runtime.pseudonyms)
-                ),
+                lambda: restricted(session, "new@example.be"),
                 500,
             )
 

@@ -49,10 +49,16 @@ def contest(client: Any, decision: dict[str, Any], statement: str = "Please look
 
 def excluded(runtime: Any, session: Any, normalized: dict[str, Any]) -> bool:
     """Tell whether screening excludes this signup's subject from velocity (restricted)."""
-    from screening.core.identifiers import identify
-    from screening.service.screenings import excluded_from_processing
+    from datetime import UTC, datetime
 
-    return excluded_from_processing(session, identify(normalized, {}, runtime.pseudonyms))
+    from screening.core.identifiers import identify
+    from screening.store.lookups import signup_lookups
+
+    ids = identify(normalized, {}, runtime.pseudonyms)
+    restricted, _lists = signup_lookups(
+        session.connection(), ids.subject, {}, now=datetime.now(UTC)
+    )
+    return restricted
 
 
 HOLD_EVERY_SIGNUP = {

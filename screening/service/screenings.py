@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from screening import metrics
 from screening.core.checks import SignalValue
 from screening.core.hashing import canonical_json
@@ -31,7 +29,6 @@ from screening.store import decisions as store
 from screening.store import reviews
 from screening.store.lookups import list_signals, signup_lookups
 from screening.store.models import Decision
-from screening.store.subjects import is_restricted
 
 log = logging.getLogger("screening.screenings")
 PERSONAL_FIELDS = (
@@ -72,15 +69,6 @@ def context(runtime: Runtime, rule_set: RuleSet, **overrides: Any) -> Context:
         **overrides,
     }
     return Context(**parts)
-
-
-def excluded_from_processing(session: Session, ids: Identifiers) -> bool:
-    """Tell whether a signup's subject restricted or objected to processing.
-
-    Such a signup is screened and stored, but neither counted in nor recorded for velocity.
-    (Screening itself reads this with the list matches, in one query: ``signup_lookups``.)
-    """
-    return is_restricted(session, ids.subject)
 
 
 def record_screening(
