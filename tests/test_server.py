@@ -179,3 +179,15 @@ def test_a_chunked_body_over_the_limit_is_413_from_the_real_server(
         pytest.fail("the server reset the connection instead of answering 413")
     finally:
         conn.close()
+
+
+def test_serve_defaults_are_the_servers() -> None:
+    # The CLI spells the defaults out (so `--help` needs no gunicorn); they must not drift.
+    from screening import server
+    from screening.cli.serve import serve
+
+    defaults = {p.name: p.default for p in serve.params}
+    assert (defaults["workers"], defaults["threads"]) == (
+        server.DEFAULT_WORKERS,
+        server.DEFAULT_THREADS,
+    )
