@@ -1,0 +1,96 @@
+"""review cases for held decisions recorded before cases existed
+
+Revision ID: 0014
+Revises: 0013
+Create Date: 2026-12-02 13:00:00
+
+Since 0009 every held signup (outcome ``review``) opens an ``automated`` case in the
+transaction that records it. A signup held before that had no case: nobody was ever
+asked to look at it, unless the customer contested. This opens the missing cases, so
+every held signup reaches the review queue:
+
+- one ``automated``, ``pending`` case per held decision with no case of any kind and
+  whose personal data has not been erased (an erased decision has no one to answer);
+- received when the decision was made, and due 2 working days later (the shipped
+  ``hold_deadline``; a migration does not read the deployment's policy). Most are
+  therefore overdue at once, which is what they are, and the queue shows them first.
+
+No ``review_opened`` event is appended to these decisions' chains: events are sealed
+with the audit key, which migrations do not hold. The case's resolution is chained as
+any other (``review_resolved``). Downgrading leaves the cases in place: they hold
+reviewers' work.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0014"
+down_revision = "0013"
+branch_labels = None
+depends_on = None
+
+HOLD_WORKING_DAYS = 2
+BATCH = 1000
+
+
+def upgrade() -> None:
+    from screening.core.deadlines import add_working_days
+
+    decisions = sa.table(
+        "decisions",
+        sa.column("id", sa.String()),
+        sa.column("outcome", sa.String()),
+        sa.column("created_at", sa.DateTime(timezone=True)),
+        sa.column("scrubbed_at", sa.DateTime(timezone=True)),
+    )
+    cases = sa.table(
+        "review_requests",
+        sa.column("id", sa.String()),
+        sa.column("decision_id", sa.String()),
+        sa.column("status", sa.String()),
+        sa.column("source", sa.String()),
+        sa.column("received_at", sa.DateTime(timezone=True)),
+        sa.column("due_by", sa.Date()),
+    )
+    uncased = (
+        sa.select(decisions.c.id, decisions.c.created_at)
+        .where(
+            decisions.c.outcome == "review",
+            decisions.c.scrubbed_at.is_(None),
+            ~sa.exists().where(cases.c.decision_id == decisions.c.id),
+        )
+        .order_by(decisions.c.id)
+    )
+    conn = op.get_bind()
+    rows = conn.execute(uncased).all()
+    for start in range(0, len(rows), BATCH):
+        values = []
+        for decision_id, created_at in rows[start : start + BATCH]:
+            made = _utc(created_at)
+            values.append(
+                {
+                    "id": f"rr_{secrets.token_hex(10)}",
+                    "decision_id": decision_id,
+                    "status": "pending",
+                    "source": "automated",
+                    "received_at": made,
+                    "due_by": add_working_days(made.date(), HOLD_WORKING_DAYS),
+                }
+            )
+        conn.execute(sa.insert(cases), values)
+
+
+def _utc(value: datetime | str) -> datetime:
+    # SQLite hands back the stored text or a naive datetime (stored in UTC).
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def downgrade() -> None:
+    """Nothing to undo: the cases opened here may already hold reviewers' work."""
