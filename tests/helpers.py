@@ -36,6 +36,34 @@ def signup(**changes: Any) -> dict[str, Any]:
     return body
 
 
+def decision_row(decision_id: str, outcome: str, created_at: Any, **columns: Any) -> dict[str, Any]:
+    """The columns of a decision written straight into the table (upgrade and backtest tests).
+
+    Neutral values, none identifying; ``columns`` replace them or add others (a schema
+    version's own columns, a record hash).
+    """
+    return {
+        "id": decision_id,
+        "created_at": created_at,
+        "outcome": outcome,
+        "score": 0.1,
+        "risk_total": 0.1,
+        "reasons": [],
+        "hits": [],
+        "shadow_hits": [],
+        "shadow_outcome": outcome,
+        "signals": {},
+        "derived": {},
+        "contributions": [],
+        "discarded_fields": [],
+        "rules_version": "v1",
+        "model_version": "none",
+        "policy_version": "p",
+        "latency_ms": 1.0,
+        **columns,
+    }
+
+
 def contest(client: Any, decision: dict[str, Any], statement: str = "Please look again.") -> str:
     """Ask for a human review of ``decision`` with its token; return the review request id."""
     response = client.post(

@@ -20,7 +20,7 @@ from screening.core.signals import LAYOUT, LAYOUT_DIGEST, layout_digest, vector
 from screening.store import Database
 from screening.store.models import Decision, SignalLayout
 from screening.store.rulesets import recorded
-from tests.helpers import app_on, auth, signup
+from tests.helpers import app_on, auth, decision_row, signup
 
 
 def test_a_screening_stores_the_vector_of_its_signals(
@@ -40,28 +40,15 @@ def test_a_screening_stores_the_vector_of_its_signals(
 
 
 def _decision(i: int, signals: dict[str, Any], layout: str | None, values: str | None) -> dict:
-    return {
-        "id": f"dec_{i:012x}aaaaaaaaaaaaaaaa",
-        "created_at": datetime.now(UTC) - timedelta(minutes=10 - i),
-        "outcome": "approve",
-        "score": 0.1,
-        "risk_total": 0.1,
-        "reasons": [],
-        "hits": [],
-        "shadow_hits": [],
-        "shadow_outcome": "approve",
-        "signals": signals,
-        "signal_layout": layout,
-        "signal_values": values,
-        "derived": {},
-        "contributions": [],
-        "discarded_fields": [],
-        "rules_version": "v1",
-        "model_version": "none",
-        "policy_version": "p",
-        "latency_ms": 1.0,
-        "record_hash": "0" * 64,
-    }
+    return decision_row(
+        f"dec_{i:012x}aaaaaaaaaaaaaaaa",
+        "approve",
+        datetime.now(UTC) - timedelta(minutes=10 - i),
+        signals=signals,
+        signal_layout=layout,
+        signal_values=values,
+        record_hash="0" * 64,
+    )
 
 
 def test_backtests_read_every_kind_of_stored_vector_by_name(runtime: Any) -> None:

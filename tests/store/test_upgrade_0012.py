@@ -22,33 +22,23 @@ from screening.store import Database
 from screening.store.decisions import hashed_fields
 from screening.store.models import ContestToken
 from tests.conftest import HMAC_TEST_KEYS
-from tests.helpers import app_on, auth
+from tests.helpers import app_on, auth, decision_row
 
 TOKEN = "an-old-token-from-before-the-upgrade"
 
 
 def _old_decision(database: Database) -> str:
     now = datetime.now(UTC).replace(tzinfo=None)
-    values: dict[str, Any] = {
-        "id": "dec_000000000001aaaaaaaaaaaaaaaa",
-        "created_at": now,
-        "outcome": "decline",
-        "score": 0.9,
-        "risk_total": 0.9,
-        "reasons": [{"code": "email_disposable", "field": "email", "message": "m"}],
-        "hits": [],
-        "shadow_hits": [],
-        "shadow_outcome": "decline",
-        "signals": {"email.disposable": True},
-        "derived": {},
-        "contributions": [],
-        "discarded_fields": [],
-        "rules_version": "v1",
-        "model_version": "none",
-        "policy_version": "p",
-        "contest_token_hash": token_hash(TOKEN),
-        "latency_ms": 1.0,
-    }
+    values: dict[str, Any] = decision_row(
+        "dec_000000000001aaaaaaaaaaaaaaaa",
+        "decline",
+        now,
+        score=0.9,
+        risk_total=0.9,
+        reasons=[{"code": "email_disposable", "field": "email", "message": "m"}],
+        signals={"email.disposable": True},
+        contest_token_hash=token_hash(TOKEN),
+    )
     row = SimpleNamespace(**{**values, "created_at": now.replace(tzinfo=UTC)})
     values["record_hash"] = legacy_decision_hash(hashed_fields(row))  # type: ignore[arg-type]
     event = {

@@ -19,35 +19,23 @@ from screening.core.deadlines import add_working_days
 from screening.store import Database
 from screening.store.keys import create_key
 from tests.conftest import throwaway_postgres
-from tests.helpers import app_on, auth
+from tests.helpers import app_on, auth, decision_row
 
 MADE = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)  # a Monday
 
 
 def _decision(n: int, outcome: str, **extra: Any) -> dict[str, Any]:
-    return {
-        "id": f"dec_{n:012x}aaaaaaaaaaaaaaaa",
-        "created_at": (MADE + timedelta(minutes=n)).replace(tzinfo=None),
-        "outcome": outcome,
-        "score": 0.5,
-        "risk_total": 0.5,
-        "reasons": [],
-        "hits": [],
-        "shadow_hits": [],
-        "shadow_outcome": outcome,
-        "signals": {},
-        "derived": {},
-        "contributions": [],
-        "discarded_fields": [],
-        "rules_version": "v1",
-        "model_version": "none",
-        "policy_version": "p",
-        "contest_token_hash": f"{n:064x}",
-        "latency_ms": 1.0,
-        "record_hash": "0" * 64,
-        "scrubbed_at": None,  # every row names the same columns (one executemany)
-        **extra,
-    }
+    return decision_row(
+        f"dec_{n:012x}aaaaaaaaaaaaaaaa",
+        outcome,
+        (MADE + timedelta(minutes=n)).replace(tzinfo=None),
+        score=0.5,
+        risk_total=0.5,
+        contest_token_hash=f"{n:064x}",
+        record_hash="0" * 64,
+        # Every row names the same columns (they are inserted in one executemany).
+        **{"scrubbed_at": None, **extra},
+    )
 
 
 def _old_store(url: str) -> dict[str, str]:
