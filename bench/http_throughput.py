@@ -13,7 +13,7 @@ held, and linked to its earlier signups, which is not ordinary traffic.) Prints 
 p50 and p99 of both and their ratio, and counts every answer that was not a 2xx.
 
     .venv/bin/python bench/http_throughput.py [--database sqlite|postgresql]
-        [--redis] [--workers 2] [--threads 8] [--connections 16] [--duration 10]
+        [--redis] [--workers N] [--threads T] [--connections 16] [--duration 10]
         [--signups 300] [--load wrk|python]
 
 PostgreSQL: a throwaway database on ``--postgres-url`` (default the local server),
@@ -114,7 +114,9 @@ class Server:
             text=True,
         )
         self.key = made.stdout.strip().splitlines()[-1]
-        command = [cli, "serve", "--port", str(self.port), "--workers", str(args.workers)]
+        command = [cli, "serve", "--port", str(self.port)]
+        if args.workers:
+            command += ["--workers", str(args.workers)]
         if args.threads:
             command += ["--threads", str(args.threads)]
         self.proc = subprocess.Popen(
@@ -363,7 +365,7 @@ def main() -> None:
     parser.add_argument("--postgres-url", default="postgresql+psycopg://postgres@127.0.0.1/test")
     parser.add_argument("--redis", action="store_true")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=0, help="0: the server's default")
     parser.add_argument("--threads", type=int, default=0, help="0: the server's default")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--duration", type=float, default=10.0)
@@ -380,7 +382,8 @@ def main() -> None:
     server = Server(args)
     try:
         setting = (
-            f"{args.database}{' + redis' if args.redis else ''}, {args.workers} workers"
+            f"{args.database}{' + redis' if args.redis else ''},"
+            f" {args.workers or 'default'} workers"
             f" x {args.threads or 'default'} threads, {args.connections} connections,"
             f" {args.duration:g} s each, load: {load}"
         )

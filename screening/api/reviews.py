@@ -120,7 +120,8 @@ def _summary(item: ReviewRequest) -> dict[str, Any]:
 def list_reviews(query: ReviewsQuery) -> Any:
     """The review queue (held signups and contests), soonest due first; page with `next`.
 
-    Filter by `status`, `source` (`automated`: held at screening; `customer`: a contest;
+    Filter by `status`, `source` (`automated`: held at screening, or held before cases existed
+    and opened on upgrade; `customer`: a contest;
     `linked`: an approved signup that a later held one showed to be the same actor's) and
     `overdue`.
     """

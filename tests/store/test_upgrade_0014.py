@@ -21,14 +21,17 @@ from screening.store.keys import create_key
 from tests.conftest import throwaway_postgres
 from tests.helpers import app_on, auth, decision_row
 
-MADE = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)  # a Monday
+# A Monday a month or so ago, 09:30 UTC: within the retention of held decisions.
+_AGO = datetime.now(UTC) - timedelta(days=30)
+MADE = (_AGO - timedelta(days=_AGO.weekday())).replace(hour=9, minute=30, second=0, microsecond=0)
 
 
 def _decision(n: int, outcome: str, **extra: Any) -> dict[str, Any]:
+    made = extra.pop("created_at", MADE + timedelta(minutes=n))
     return decision_row(
         f"dec_{n:012x}aaaaaaaaaaaaaaaa",
         outcome,
-        (MADE + timedelta(minutes=n)).replace(tzinfo=None),
+        made,
         score=0.5,
         risk_total=0.5,
         contest_token_hash=f"{n:064x}",
@@ -44,19 +47,21 @@ def _old_store(url: str) -> dict[str, str]:
     held = _decision(1, "review")
     contested = _decision(2, "review")
     approved = _decision(3, "approve")
-    erased = _decision(4, "review", scrubbed_at=(MADE + timedelta(days=1)).replace(tzinfo=None))
+    erased = _decision(4, "review", scrubbed_at=MADE + timedelta(days=1))
     declined = _decision(5, "decline")
+    # Past the shipped retention of held decisions (365 days): due to be scrubbed.
+    expired = _decision(6, "review", created_at=MADE - timedelta(days=400))
     with database.engine.begin() as conn:
         tables = MetaData()
         decisions = Table("decisions", tables, autoload_with=conn)
         cases = Table("review_requests", tables, autoload_with=conn)
-        conn.execute(insert(decisions), [held, contested, approved, erased, declined])
+        conn.execute(insert(decisions), [held, contested, approved, erased, declined, expired])
         conn.execute(
             insert(cases).values(
                 id="rr_contestedbeforeupgrade",
                 decision_id=contested["id"],
                 status="pending",
-                received_at=MADE.replace(tzinfo=None) + timedelta(hours=1),
+                received_at=MADE + timedelta(hours=1),
                 due_by=(MADE + timedelta(days=30)).date(),
                 statement="Please look again.",
             )
@@ -90,14 +95,17 @@ def test_upgrading_opens_a_case_for_every_held_signup_that_had_none(
         by_decision: dict[str, list[dict[str, Any]]] = {}
         for item in items:
             by_decision.setdefault(item["decision_id"], []).append(item)
-        # Only the two held decisions with someone to answer have a case; the contested
-        # one keeps its customer case and gets no second.
+        # Only the two held decisions with someone to answer have a case (not the erased
+        # one, nor the one past its retention); the contested one keeps its customer case
+        # and gets no second.
         assert sorted(by_decision) == sorted(ids.values())
         [opened] = by_decision[ids["held"]]
         assert opened["source"] == "automated"
         assert opened["status"] == "pending"
-        assert opened["received_at"].startswith("2026-11-02T09:31")
-        assert opened["due_by"] == add_working_days(MADE.date(), 2).isoformat() == "2026-11-04"
+        assert opened["received_at"].startswith(f"{MADE.date().isoformat()}T09:31")
+        # Two working days after a Monday: the Wednesday.
+        due = add_working_days(MADE.date(), 2)
+        assert opened["due_by"] == due.isoformat() == (MADE.date() + timedelta(days=2)).isoformat()
         assert opened["overdue"] is True
         [kept] = by_decision[ids["contested"]]
         assert kept["review_request_id"] == "rr_contestedbeforeupgrade"

@@ -9,22 +9,27 @@ transaction that records it. A signup held before that had no case: nobody was e
 asked to look at it, unless the customer contested. This opens the missing cases, so
 every held signup reaches the review queue:
 
-- one ``automated``, ``pending`` case per held decision with no case of any kind and
-  whose personal data has not been erased (an erased decision has no one to answer);
+- one ``automated``, ``pending`` case per held decision with no case of any kind, whose
+  personal data has not been scrubbed (erased on request or by retention: there is no
+  one to answer) and that is younger than the shipped retention of held decisions (365
+  days: an open case keeps ``screening retention run`` from scrubbing a decision, and
+  one past its retention is due to be scrubbed, not reviewed);
 - received when the decision was made, and due 2 working days later (the shipped
   ``hold_deadline``; a migration does not read the deployment's policy). Most are
-  therefore overdue at once, which is what they are, and the queue shows them first.
+  therefore overdue at once, which is what they are: the queue shows them first and
+  the overdue gauge counts them.
 
 No ``review_opened`` event is appended to these decisions' chains: events are sealed
 with the audit key, which migrations do not hold. The case's resolution is chained as
-any other (``review_resolved``). Downgrading leaves the cases in place: they hold
-reviewers' work.
+any other (``review_resolved``), and resolving one sends the customer's notice and the
+host's webhook as for any case. Downgrading leaves the cases in place: they hold
+reviewers' work (below 0009, older code reads every case as a customer's contest).
 """
 
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from alembic import op
@@ -35,6 +40,7 @@ branch_labels = None
 depends_on = None
 
 HOLD_WORKING_DAYS = 2
+REVIEW_RETENTION_DAYS = 365
 BATCH = 1000
 
 
@@ -57,20 +63,27 @@ def upgrade() -> None:
         sa.column("received_at", sa.DateTime(timezone=True)),
         sa.column("due_by", sa.Date()),
     )
-    uncased = (
-        sa.select(decisions.c.id, decisions.c.created_at)
-        .where(
-            decisions.c.outcome == "review",
-            decisions.c.scrubbed_at.is_(None),
-            ~sa.exists().where(cases.c.decision_id == decisions.c.id),
-        )
-        .order_by(decisions.c.id)
-    )
     conn = op.get_bind()
-    rows = conn.execute(uncased).all()
-    for start in range(0, len(rows), BATCH):
+    since = datetime.now(UTC) - timedelta(days=REVIEW_RETENTION_DAYS)
+    last = ""
+    while True:
+        # Keyset batches: memory stays bounded however many holds wait.
+        rows = conn.execute(
+            sa.select(decisions.c.id, decisions.c.created_at)
+            .where(
+                decisions.c.id > last,
+                decisions.c.outcome == "review",
+                decisions.c.scrubbed_at.is_(None),
+                decisions.c.created_at >= since,
+                ~sa.exists().where(cases.c.decision_id == decisions.c.id),
+            )
+            .order_by(decisions.c.id)
+            .limit(BATCH)
+        ).all()
+        if not rows:
+            return
         values = []
-        for decision_id, created_at in rows[start : start + BATCH]:
+        for decision_id, created_at in rows:
             made = _utc(created_at)
             values.append(
                 {
@@ -83,6 +96,7 @@ def upgrade() -> None:
                 }
             )
         conn.execute(sa.insert(cases), values)
+        last = rows[-1][0]
 
 
 def _utc(value: datetime | str) -> datetime:
