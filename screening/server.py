@@ -6,11 +6,12 @@ worker waits on one client's body while every other request queues; two such
 clients used to hang ``/healthz`` for 31 s). Bodies are read under a deadline
 (``SCREENING_BODY_TIMEOUT``, see :mod:`screening.api`), idle keep-alive
 connections wait in the poller without a thread, and request lines and headers
-are bounded. Default: 4 processes x 4 threads, chosen by measurement (the same 16
-requests at once as the earlier 2 x 8, with about half the p99: fewer threads contend
-for each process's GIL; docs/deployment.md, "Workers"); past that, tune with
-``--workers`` and ``--threads`` (and run behind a buffering reverse proxy, which also
-shields the slow-header case).
+are bounded. Default: 4 processes x 8 threads, chosen by measurement: at 16
+connections its p99 was a third to a half below the earlier 2 x 8's (fewer requests
+share each process's GIL), as 4 x 4's was, and eight slow clients are still needed to fill a
+process's threads (docs/deployment.md, "Throughput and durability"). Past that, tune
+with ``--workers`` and ``--threads``, and run behind a buffering reverse proxy, which
+also shields the slow-header case.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from gunicorn.app.base import BaseApplication
 from screening.config import Settings
 
 DEFAULT_WORKERS = 4
-DEFAULT_THREADS = 4
+DEFAULT_THREADS = 8
 
 
 class _Gunicorn(BaseApplication):

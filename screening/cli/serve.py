@@ -17,7 +17,7 @@ from screening.errors import ScreeningError
 # The defaults are screening.server.DEFAULT_WORKERS and DEFAULT_THREADS (kept literal here
 # so `screening --help` does not import gunicorn; a test checks that they agree).
 @click.option("--workers", default=4, show_default=True, type=int, help="processes")
-@click.option("--threads", default=4, show_default=True, type=int, help="threads per process")
+@click.option("--threads", default=8, show_default=True, type=int, help="threads per process")
 def serve(host: str, port: int, workers: int, threads: int) -> None:
     """Start the HTTP service on gunicorn (gthread workers, bodies read under a deadline)."""
     settings = _settings()
