@@ -46,13 +46,14 @@ BATCH = 1000
 
 def upgrade() -> None:
     from screening.core.deadlines import add_working_days
+    from screening.store.models import UTCDateTime  # aware UTC times on either database
 
     decisions = sa.table(
         "decisions",
         sa.column("id", sa.String()),
         sa.column("outcome", sa.String()),
-        sa.column("created_at", sa.DateTime(timezone=True)),
-        sa.column("scrubbed_at", sa.DateTime(timezone=True)),
+        sa.column("created_at", UTCDateTime()),
+        sa.column("scrubbed_at", UTCDateTime()),
     )
     cases = sa.table(
         "review_requests",
@@ -60,7 +61,7 @@ def upgrade() -> None:
         sa.column("decision_id", sa.String()),
         sa.column("status", sa.String()),
         sa.column("source", sa.String()),
-        sa.column("received_at", sa.DateTime(timezone=True)),
+        sa.column("received_at", UTCDateTime()),
         sa.column("due_by", sa.Date()),
     )
     conn = op.get_bind()
@@ -83,8 +84,7 @@ def upgrade() -> None:
         if not rows:
             return
         values = []
-        for decision_id, created_at in rows:
-            made = _utc(created_at)
+        for decision_id, made in rows:
             values.append(
                 {
                     "id": f"rr_{secrets.token_hex(10)}",
@@ -97,13 +97,6 @@ def upgrade() -> None:
             )
         conn.execute(sa.insert(cases), values)
         last = rows[-1][0]
-
-
-def _utc(value: datetime | str) -> datetime:
-    # SQLite hands back the stored text or a naive datetime (stored in UTC).
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def downgrade() -> None:
